@@ -1,0 +1,165 @@
+"""Data isolation by org subtree: the one permission module for every DMS doctype.
+
+A user assigned to org units (DMS Org Assignment) sees the records of those units and of all
+their descendants. The set of units a user may see is computed once (one query), cached per user,
+and is the single expression behind both hooks:
+
+- ``get_permission_query_conditions``: ``<unit column> in (<the set>)`` appended by Frappe to every
+  list query (desk list, report view, /api/resource, frappe.client.get_list/get_count/get_value,
+  link search, reports built on get_list);
+- ``has_permission``: the record's unit is in the same set (single documents: form, REST get,
+  frappe.client.get, save, submit, delete).
+
+What a user may *do* (read, write, create…) stays with Frappe role permissions; this module only
+narrows *which records*. Users with an unrestricted role see every record.
+
+ERPNext doctypes are narrowed with native User Permissions that dms_suite maintains from the same
+assignments: see ``dms_suite.org.user_permissions``.
+"""
+
+import frappe
+
+UNRESTRICTED_ROLES = frozenset({"System Manager", "DMS Group Executive"})
+
+# Every DMS doctype that holds org-scoped data, with the field naming its org unit. A doctype added
+# here is isolated on every path (hooks.py registers both hooks for each key).
+ORG_SCOPED_DOCTYPES: dict[str, str] = {
+	"DMS Org Unit": "name",
+	"DMS Org Assignment": "org_unit",
+}
+
+# ERPNext doctypes DMS users work in. They are narrowed by the User Permissions that
+# dms_suite.org.user_permissions maintains; a DMS user with no assignment has none, and Frappe reads
+# "no User Permission" as "everything", so for them these hooks close the door instead.
+ERPNEXT_DOCTYPES = (
+	"Company",
+	"Warehouse",
+	"Cost Center",
+	"Bin",
+	"Stock Entry",
+	"Stock Ledger Entry",
+	"Material Request",
+	"Quotation",
+	"Sales Order",
+	"Sales Invoice",
+	"Delivery Note",
+	"Purchase Order",
+	"Purchase Receipt",
+	"Purchase Invoice",
+	"Payment Entry",
+	"Journal Entry",
+	"GL Entry",
+)
+
+SCOPE_CACHE_KEY = "dms_suite:user_scope"
+WRITE_PTYPES = frozenset({"write", "create", "submit", "cancel", "amend", "delete"})
+
+
+def is_unrestricted(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return True
+	return bool(UNRESTRICTED_ROLES.intersection(frappe.get_roles(user)))
+
+
+def get_user_units(user: str | None = None) -> frozenset[str] | None:
+	"""Org units whose data ``user`` may see, or None when the user is unrestricted."""
+	user = user or frappe.session.user
+	if is_unrestricted(user):
+		return None
+
+	units = frappe.cache.hget(SCOPE_CACHE_KEY, user)
+	if units is None:
+		units = _load_user_units(user)
+		frappe.cache.hset(SCOPE_CACHE_KEY, user, units)
+	return frozenset(units)
+
+
+def _load_user_units(user: str) -> list[str]:
+	"""The assigned units of ``user`` and all their descendants, in one query."""
+	return frappe.db.sql_list(
+		"""
+		select distinct unit.name
+		from `tabDMS Org Assignment` assignment
+		join `tabDMS Org Unit` assigned on assigned.name = assignment.org_unit
+		join `tabDMS Org Unit` unit on unit.lft >= assigned.lft and unit.rgt <= assigned.rgt
+		where assignment.user = %s
+		order by unit.name
+		""",
+		user,
+	)
+
+
+def clear_scope_cache(users: list[str] | None = None) -> None:
+	"""Forget cached scopes: of ``users``, or of everyone (after the tree itself changed)."""
+	if users is None:
+		frappe.cache.delete_value(SCOPE_CACHE_KEY)
+		return
+	for user in users:
+		frappe.cache.hdel(SCOPE_CACHE_KEY, user)
+
+
+def scope_condition(column_sql: str, units: frozenset[str]) -> str:
+	"""SQL condition ``column in (units)``; a user with no units matches nothing."""
+	if not units:
+		return "1=0"
+	values = ", ".join(frappe.db.escape(unit) for unit in sorted(units))
+	return f"{column_sql} in ({values})"
+
+
+def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	units = get_user_units(user)
+	if units is None or doctype not in ORG_SCOPED_DOCTYPES:
+		return ""
+	return scope_condition(f"`tab{doctype}`.`{ORG_SCOPED_DOCTYPES[doctype]}`", units)
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool | None:
+	"""Deny a document outside the user's subtree; say nothing otherwise (roles decide)."""
+	units = get_user_units(user)
+	if units is None:
+		return None
+	return all(unit in units for unit in _units_of(doc, ptype))
+
+
+def _units_of(doc, ptype: str | None) -> list[str]:
+	"""The org units a permission check on ``doc`` must find in scope.
+
+	Writes check the stored record too: otherwise a user could take a record of another subtree
+	by name and save it into their own.
+	"""
+	if doc.doctype == "DMS Org Unit":
+		stored = not doc.is_new() and frappe.db.exists("DMS Org Unit", doc.name)
+		# a new unit is placed by its parent; an existing one is itself, and a move needs the new parent too
+		units = [doc.name] if stored else [doc.get("parent_dms_org_unit") or ""]
+		if stored and ptype in WRITE_PTYPES:
+			stored_parent = frappe.db.get_value("DMS Org Unit", doc.name, "parent_dms_org_unit")
+			if (doc.get("parent_dms_org_unit") or "") != (stored_parent or ""):
+				units.append(doc.get("parent_dms_org_unit") or "")
+		return units
+
+	field = ORG_SCOPED_DOCTYPES[doc.doctype]
+	units = [doc.get(field) or ""]
+	if ptype in WRITE_PTYPES and not doc.is_new():
+		stored = frappe.db.get_value(doc.doctype, doc.name, field)
+		if stored is not None and stored != units[0]:
+			units.append(stored)
+	return units
+
+
+def is_dms_user(user: str | None = None) -> bool:
+	return any(role.startswith("DMS ") for role in frappe.get_roles(user or frappe.session.user))
+
+
+def _without_scope(user: str | None) -> bool:
+	"""A DMS user (restricted role) who is assigned to no org unit: sees no org data at all."""
+	user = user or frappe.session.user
+	return is_dms_user(user) and get_user_units(user) == frozenset()
+
+
+def get_erpnext_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	return "1=0" if _without_scope(user) else ""
+
+
+def has_erpnext_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool | None:
+	return False if _without_scope(user) else None

@@ -1,0 +1,93 @@
+"""Install and uninstall: roles and custom fields, created in code (no fixtures)."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+# Function permissions: what each role may do comes from DocPerms on the doctypes;
+# which records it may touch comes from org assignments (dms_suite/permissions.py).
+DMS_ROLES = (
+	"DMS Group Executive",
+	"DMS Region Manager",
+	"DMS Store User",
+	"DMS Sales",
+	"DMS Service Advisor",
+	"DMS Stock Controller",
+	"DMS Accountant",
+)
+
+# A Role Profile per DMS role: the DMS role plus the ERPNext roles it needs to work in
+# ERPNext's own documents. Give a user the profile, not the roles one by one.
+ERPNEXT_ROLES = {
+	"DMS Group Executive": (
+		"Sales Manager", "Sales User", "Stock Manager", "Stock User", "Accounts Manager", "Accounts User",
+		"Purchase User",
+	),
+	"DMS Region Manager": ("Sales Manager", "Sales User", "Stock Manager", "Stock User", "Accounts User"),
+	"DMS Store User": ("Sales User", "Stock User"),
+	"DMS Sales": ("Sales User",),
+	"DMS Service Advisor": ("Sales User", "Stock User"),
+	"DMS Stock Controller": ("Stock Manager", "Stock User", "Item Manager"),
+	"DMS Accountant": ("Accounts User", "Accounts Manager"),
+}
+
+CUSTOM_FIELDS = {
+	"User Permission": [
+		{
+			"fieldname": "dms_managed",
+			"fieldtype": "Check",
+			"label": "Managed by DMS",
+			"read_only": 1,
+			"insert_after": "apply_to_all_doctypes",
+			"description": "Created from the user's DMS org assignments; removed when they change.",
+		}
+	],
+}
+
+
+def after_install():
+	create_roles()
+	create_role_profiles()
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+
+
+def after_migrate():
+	after_install()
+
+
+def before_uninstall():
+	if frappe.db.has_column("User Permission", "dms_managed"):
+		frappe.db.delete("User Permission", {"dms_managed": 1})
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for field in fields:
+			frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
+			if frappe.db.has_column(doctype, field["fieldname"]):
+				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column `{field['fieldname']}`")
+		frappe.clear_cache(doctype=doctype)
+	frappe.db.delete("Has Role", {"role": ("in", DMS_ROLES)})
+	for profile in frappe.get_all("Role Profile", filters={"name": ("in", DMS_ROLES)}, pluck="name"):
+		frappe.delete_doc("Role Profile", profile, ignore_permissions=True, force=True)
+	frappe.db.delete("Role", {"name": ("in", DMS_ROLES)})
+	frappe.cache.delete_value("user_permissions")
+
+
+def create_roles():
+	for role in DMS_ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(ignore_permissions=True)
+
+
+def create_role_profiles():
+	"""A Role Profile per DMS role; an existing profile gains roles it lacks and keeps any added by hand."""
+	for role, erpnext_roles in ERPNEXT_ROLES.items():
+		if frappe.db.exists("Role Profile", role):
+			profile = frappe.get_doc("Role Profile", role)
+		else:
+			profile = frappe.new_doc("Role Profile")
+			profile.role_profile = role
+		present = {row.role for row in profile.roles}
+		missing = [name for name in (role, *erpnext_roles) if name not in present]
+		if not missing:
+			continue
+		for name in missing:
+			profile.append("roles", {"role": name})
+		profile.save(ignore_permissions=True)

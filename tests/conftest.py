@@ -1,0 +1,92 @@
+"""pytest against a real Frappe site.
+
+The site is named by ``DMS_SITE`` (the bench by ``DMS_BENCH``, default /home/frappe/frappe-bench).
+Each test runs inside a savepoint that is rolled back afterwards, and the whole session inside one
+transaction that is rolled back at the end, so the suite leaves the database as it found it.
+Caches that live outside the transaction (Redis) are cleared after every test.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
+SITE = os.environ.get("DMS_SITE")
+
+
+def pytest_configure(config):
+	if not SITE:
+		raise pytest.UsageError("Set DMS_SITE to the site to test against (see README: Tests).")
+	if not (BENCH / "sites" / SITE / "site_config.json").exists():
+		raise pytest.UsageError(f"No site {SITE!r} in bench {BENCH} (set DMS_BENCH / DMS_SITE).")
+
+
+def pytest_collection_modifyitems(config, items):
+	"""Lifecycle tests (install/uninstall on a throwaway site) run last."""
+	items.sort(key=lambda item: item.get_closest_marker("lifecycle") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frappe_site():
+	import frappe
+
+	os.chdir(BENCH / "sites")
+	frappe.init(site=SITE, sites_path=str(BENCH / "sites"))
+	frappe.connect()
+	frappe.flags.in_test = True
+	frappe.flags.mute_emails = True
+	frappe.set_user("Administrator")
+
+	from dms_suite.demo.setup import ensure_erpnext_setup
+
+	# one-time site bootstrap (ERPNext's setup wizard), committed like ERPNext's own before_tests
+	ensure_erpnext_setup()
+	frappe.db.commit()
+
+	# from here on nothing may commit: everything the suite writes is rolled back
+	real_commit = frappe.db.commit
+	frappe.db.commit = _forbidden_commit
+	yield frappe
+	frappe.db.commit = real_commit
+	frappe.db.rollback()
+	_clear_dms_caches()
+	frappe.destroy()
+
+
+def _forbidden_commit(*args, **kwargs):
+	raise AssertionError("a test path called frappe.db.commit(); tests must leave the database as found")
+
+
+@pytest.fixture(scope="session")
+def org(frappe_site):
+	"""The test dealer group (tests/org_fixture.py), rolled back with the session."""
+	from .org_fixture import build_org
+
+	return build_org()
+
+
+@pytest.fixture(autouse=True)
+def rollback(frappe_site):
+	"""Every test leaves the database as it found it."""
+	import frappe
+
+	frappe.set_user("Administrator")
+	frappe.db.savepoint("dms_test")
+	yield
+	frappe.set_user("Administrator")
+	frappe.db.rollback(save_point="dms_test")
+	frappe.local.form_dict = frappe._dict()
+	_clear_dms_caches()
+
+
+def _clear_dms_caches():
+	import frappe
+
+	from dms_suite.org.policy import clear_policy_cache
+	from dms_suite.permissions import clear_scope_cache
+
+	clear_policy_cache()
+	clear_scope_cache()
+	frappe.cache.delete_value("user_permissions")
+	frappe.clear_cache()

@@ -1,0 +1,162 @@
+"""Assignments maintain ERPNext User Permissions, and ERPNext documents are isolated through them."""
+
+import frappe
+import frappe.desk.search
+import pytest
+
+from dms_suite.org.user_permissions import sync_user_permissions
+
+from .factories import make_warehouse
+
+
+def managed(user):
+	return {
+		(row.allow, row.for_value)
+		for row in frappe.get_all("User Permission", filters={"user": user, "dms_managed": 1}, fields=["allow", "for_value"])
+	}
+
+
+def cost_center(name, company):
+	return f"{name} - {frappe.get_cached_value('Company', company, 'abbr')}"
+
+
+def test_store_user_gets_their_store_only(org):
+	north = org.companies["north"]
+	assert managed(org.users["tn1_user"]) == {
+		("Company", north),
+		("Warehouse", org.warehouses["TN1 Vehicles"]),
+		("Warehouse", org.warehouses["TN1 Parts"]),
+		("Cost Center", cost_center("TN1", north)),
+	}
+
+
+def test_region_manager_gets_the_whole_region(org):
+	north = org.companies["north"]
+	transit = frappe.db.get_value("DMS Org Unit", "TN", "transit_warehouse")
+	assert managed(org.users["north_manager"]) == {
+		("Company", north),
+		("Warehouse", org.warehouses["TN1 Vehicles"]),
+		("Warehouse", org.warehouses["TN1 Parts"]),
+		("Warehouse", org.warehouses["TN2 Vehicles"]),
+		("Warehouse", transit),
+		("Cost Center", frappe.get_cached_value("Company", north, "cost_center")),
+		("Cost Center", cost_center("TN1", north)),
+		("Cost Center", cost_center("TN2", north)),
+	}
+
+
+def test_user_of_two_stores_in_two_regions_gets_both(org):
+	assert managed(org.users["two_stores"]) == {
+		("Company", org.companies["north"]),
+		("Company", org.companies["south"]),
+		("Warehouse", org.warehouses["TN2 Vehicles"]),
+		("Warehouse", org.warehouses["TS1 Vehicles"]),
+		("Cost Center", cost_center("TN2", org.companies["north"])),
+		("Cost Center", cost_center("TS1", org.companies["south"])),
+	}
+
+
+def test_unrestricted_and_unassigned_users_get_none(org):
+	assert managed(org.users["exec"]) == set()
+	assert managed(org.users["unassigned"]) == set()
+
+
+def test_removing_an_assignment_removes_its_permissions_only(org):
+	user = org.users["two_stores"]
+	name = frappe.db.get_value("DMS Org Assignment", {"user": user, "org_unit": "TS1"})
+	frappe.delete_doc("DMS Org Assignment", name)
+	assert ("Company", org.companies["south"]) not in managed(user)
+	assert ("Warehouse", org.warehouses["TS1 Vehicles"]) not in managed(user)
+	assert ("Warehouse", org.warehouses["TN2 Vehicles"]) in managed(user)
+
+
+def test_hand_made_user_permission_is_left_alone(org):
+	user = org.users["tn1_user"]
+	manual = frappe.get_doc(
+		{"doctype": "User Permission", "user": user, "allow": "Warehouse", "for_value": org.warehouses["TS1 Vehicles"]}
+	).insert()
+	result = sync_user_permissions([user])
+	assert result == {"added": 0, "removed": 0}
+	assert frappe.db.exists("User Permission", manual.name)
+	for name in frappe.get_all("DMS Org Assignment", filters={"user": user}, pluck="name"):
+		frappe.delete_doc("DMS Org Assignment", name)
+	assert managed(user) == set()
+	assert frappe.db.exists("User Permission", manual.name)
+
+
+def test_changing_a_store_mapping_updates_its_users(org):
+	extra = make_warehouse("TN1 Workshop", org.companies["north"])
+	store = frappe.get_doc("DMS Org Unit", "TN1")
+	store.append("warehouses", {"warehouse": extra, "purpose": "Parts"})
+	store.save()
+	assert ("Warehouse", extra) in managed(org.users["tn1_user"])
+	assert ("Warehouse", extra) in managed(org.users["north_manager"])  # assigned to the region above
+	assert ("Warehouse", extra) not in managed(org.users["two_stores"])
+
+
+def test_becoming_group_executive_drops_managed_permissions(org):
+	user = frappe.get_doc("User", org.users["tn1_user"])
+	user.add_roles("DMS Group Executive")
+	assert managed(user.name) == set()
+	user.remove_roles("DMS Group Executive")
+	assert ("Company", org.companies["north"]) in managed(user.name)
+
+
+def test_sync_is_idempotent(org):
+	users = list(org.users.values())
+	assert sync_user_permissions(users) == {"added": 0, "removed": 0}
+
+
+@pytest.fixture
+def stock_entries(org):
+	"""A draft Material Receipt into each store's vehicles warehouse."""
+	item = "DT-PART-1"
+	if not frappe.db.exists("Item", item):
+		frappe.get_doc(
+			{"doctype": "Item", "item_code": item, "item_group": "All Item Groups", "stock_uom": "Nos", "is_stock_item": 1}
+		).insert()
+	entries = {}
+	for store, company in (("TN1", "north"), ("TN2", "north"), ("TS1", "south")):
+		warehouse = org.warehouses[f"{store} Vehicles"]
+		store_cost_center = cost_center(store, org.companies[company])
+		entry = frappe.get_doc(
+			{
+				"doctype": "Stock Entry",
+				"stock_entry_type": "Material Receipt",
+				"company": org.companies[company],
+				"to_warehouse": warehouse,
+				"items": [
+					{"item_code": item, "qty": 1, "basic_rate": 100, "t_warehouse": warehouse, "cost_center": store_cost_center}
+				],
+			}
+		).insert()
+		entries[store] = entry.name
+	return entries
+
+
+@pytest.mark.parametrize(
+	"key, stores",
+	[
+		("exec", {"TN1", "TN2", "TS1"}),
+		("north_manager", {"TN1", "TN2"}),
+		("tn1_user", {"TN1"}),
+		("two_stores", {"TN2", "TS1"}),
+		("unassigned", set()),
+	],
+)
+def test_erpnext_documents_follow_the_assignments(org, stock_entries, key, stores):
+	frappe.set_user(org.users[key])
+	ours = set(stock_entries.values())
+	visible = set(frappe.get_list("Stock Entry", pluck="name", limit_page_length=0)) & ours
+	assert visible == {stock_entries[s] for s in stores}
+	for store, name in stock_entries.items():
+		assert frappe.has_permission("Stock Entry", "read", name) == (store in stores), (key, store)
+
+	warehouses = {r["value"] for r in frappe.desk.search.search_link("Warehouse", "Vehicles", page_length=100)}
+	assert warehouses & set(org.warehouses.values()) == {org.warehouses[f"{s} Vehicles"] for s in stores}
+
+
+def test_unassigned_dms_user_sees_no_company(org):
+	frappe.set_user(org.users["unassigned"])
+	assert frappe.get_list("Company", pluck="name") == []
+	assert not frappe.has_permission("Company", "read", org.companies["north"])
