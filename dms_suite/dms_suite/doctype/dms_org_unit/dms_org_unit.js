@@ -19,6 +19,7 @@ frappe.ui.form.on("DMS Org Unit", {
 			frm.add_custom_button(__("Effective Policies"), () => {
 				frappe.call({
 					method: "dms_suite.api.org.get_effective_policy",
+					type: "GET",
 					args: { unit: frm.doc.name },
 				}).then((r) => {
 					const rows = Object.entries(r.message || {})

@@ -1,0 +1,98 @@
+"""What installing dms_suite leaves on a site, and a clean uninstall on a throwaway site."""
+
+import os
+import shutil
+import subprocess
+import uuid
+
+import frappe
+import pytest
+
+from dms_suite.permissions import ERPNEXT_DOCTYPES, ORG_SCOPED_DOCTYPES
+from dms_suite.setup import DMS_ROLES, ERPNEXT_ROLES
+
+from .conftest import BENCH
+
+DMS_DOCTYPES = ("DMS Org Unit", "DMS Org Unit Policy", "DMS Org Unit Warehouse", "DMS Org Assignment")
+
+
+def test_roles_and_role_profiles_exist():
+	assert set(frappe.get_all("Role", filters={"name": ("in", DMS_ROLES)}, pluck="name")) == set(DMS_ROLES)
+	for role, erpnext_roles in ERPNEXT_ROLES.items():
+		profile_roles = set(frappe.get_all("Has Role", filters={"parent": role, "parenttype": "Role Profile"}, pluck="role"))
+		assert profile_roles >= {role, *erpnext_roles}
+
+
+def test_custom_field_on_user_permission():
+	assert frappe.get_meta("User Permission").has_field("dms_managed")
+
+
+def test_every_dms_doctype_is_tracked_and_isolated():
+	hooks_query = frappe.get_hooks("permission_query_conditions")
+	hooks_doc = frappe.get_hooks("has_permission")
+	for doctype in frappe.get_all("DocType", filters={"module": "DMS Suite", "istable": 0}, pluck="name"):
+		assert frappe.get_meta(doctype).track_changes, doctype
+		assert doctype in ORG_SCOPED_DOCTYPES, f"{doctype} holds DMS data but is not org-scoped"
+		assert "dms_suite.permissions.get_permission_query_conditions" in hooks_query[doctype]
+		assert "dms_suite.permissions.has_permission" in hooks_doc[doctype]
+	for doctype in ERPNEXT_DOCTYPES:
+		assert "dms_suite.permissions.get_erpnext_query_conditions" in hooks_query[doctype]
+
+
+def test_changes_leave_a_version_trail(org):
+	unit = frappe.get_doc("DMS Org Unit", "TN1")
+	unit.unit_name = "Tianjin flagship"
+	unit.save(ignore_version=False)  # Frappe skips versions under flags.in_test unless asked
+	version = frappe.get_last_doc("Version", filters={"ref_doctype": "DMS Org Unit", "docname": "TN1"})
+	changed = frappe.parse_json(version.data)["changed"]
+	assert ["unit_name", "Unit TN1", "Tianjin flagship"] in changed
+	assert version.owner == "Administrator"
+
+
+def bench(*args, timeout=900):
+	exe = shutil.which("bench")
+	if not exe:
+		pytest.fail("the 'bench' command is not on PATH: it is needed to create the throwaway site")
+	result = subprocess.run(
+		[exe, *args], cwd=BENCH, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+	)
+	assert result.returncode == 0, f"bench {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+	return result.stdout
+
+
+def site_python(site, code):
+	"""Run Python against ``site`` in a fresh process (this session stays on the test site)."""
+	script = f"import frappe\nfrappe.init(site={site!r}, sites_path='.')\nfrappe.connect()\n{code}\n"
+	result = subprocess.run(
+		[str(BENCH / "env" / "bin" / "python"), "-c", script], cwd=BENCH / "sites", capture_output=True, text=True, timeout=300
+	)
+	assert result.returncode == 0, result.stderr[-2000:]
+	return result.stdout.strip()
+
+
+@pytest.mark.lifecycle
+def test_install_and_uninstall_on_a_throwaway_site():
+	password = os.environ.get("DMS_DB_ROOT_PASSWORD", "root")
+	site = f"dms-lifecycle-{uuid.uuid4().hex[:6]}.localhost"
+	db = ["--db-root-username", "root", "--db-root-password", password]
+	bench("new-site", site, *db, "--admin-password", "admin", "--install-app", "erpnext")
+	try:
+		bench("--site", site, "install-app", "dms_suite")
+		installed = site_python(
+			site,
+			"print(frappe.db.table_exists('DMS Org Unit'), frappe.db.exists('Role', 'DMS Region Manager') is not None,"
+			" frappe.get_meta('User Permission').has_field('dms_managed'))",
+		)
+		assert installed == "True True True"
+
+		bench("--site", site, "uninstall-app", "dms_suite", "--yes", "--no-backup", "--force")
+		left = site_python(
+			site,
+			"print(frappe.db.table_exists('DMS Org Unit'), frappe.db.exists('Role', 'DMS Region Manager') is not None,"
+			" frappe.db.has_column('User Permission', 'dms_managed'),"
+			" frappe.db.count('DocType', {'module': 'DMS Suite'}), frappe.db.exists('Module Def', 'DMS Suite') is not None,"
+			" 'dms_suite' in frappe.get_installed_apps())",
+		)
+		assert left == "False False False 0 False False"
+	finally:
+		bench("drop-site", site, *db, "--force", "--no-backup")
