@@ -160,3 +160,17 @@ def test_unassigned_dms_user_sees_no_company(org):
 	frappe.set_user(org.users["unassigned"])
 	assert frappe.get_list("Company", pluck="name") == []
 	assert not frappe.has_permission("Company", "read", org.companies["north"])
+
+
+@pytest.mark.parametrize(
+	"key, companies",
+	[("tn1_user", {"north"}), ("north_manager", {"north"}), ("two_stores", {"north", "south"}), ("accountant", {"south"})],
+)
+def test_users_see_their_own_companies_and_no_other(org, key, companies):
+	"""Warehouse and Cost Center permissions must not hide the user's Company (whose default cost
+	center is the region's): permissions apply to the work doctypes that link to them."""
+	frappe.set_user(org.users[key])
+	expected = {org.companies[c] for c in companies}
+	assert set(frappe.get_list("Company", pluck="name")) & set(org.companies.values()) == expected
+	assert {r["value"] for r in frappe.desk.search.search_link("Company", "DT", page_length=50)} == expected
+	assert frappe.has_permission("Company", "read", org.companies["group"]) is False

@@ -226,6 +226,11 @@ def summary_lines(result: dict) -> list[str]:
 			f"  {region['unit']:<6} {region['company']} ({region['abbr']}): {', '.join(region['stores'])}"
 			f" - stock value {CURRENCY} {region['stock_value']:,.2f}"
 		)
+	for row in result["isolation"]:
+		lines.append(
+			f"  {row['user']:<32} sees {row['units']:>2} org units, {row['stock_entries']} stock entries,"
+			f" {row['companies']} companies"
+		)
 	created = result["created"]
 	if created:
 		lines.append(
@@ -634,7 +639,15 @@ def make_opening_stock_entry(created: Counter, index: int, region: Region, store
 	cost_center = store_cost_center(region, store)
 	opening_account = f"Temporary Opening - {region.abbr}"
 	entry = frappe.new_doc("Stock Entry")
-	entry.update({"purpose": "Material Receipt", "company": region.company, "remarks": remark})
+	# the parent's target warehouse is what User Permissions filter lists by: set it, as the form does
+	entry.update(
+		{
+			"purpose": "Material Receipt",
+			"company": region.company,
+			"to_warehouse": warehouses["Vehicles"],
+			"remarks": remark,
+		}
+	)
 	entry.set_stock_entry_type()
 	models = {m.item_code: m for m in VEHICLES.values()}
 	for item_code, vins in store_vehicles(index, store).items():
@@ -728,5 +741,26 @@ def summarise(created: Counter) -> dict:
 			}
 			for region in REGIONS
 		],
+		"isolation": isolation_preview(),
 		"created": dict(created),
 	}
+
+
+def isolation_preview() -> list[dict]:
+	"""What a few demo users see through the permission-checked list API."""
+	rows = []
+	current = frappe.session.user
+	try:
+		for prefix in ("group.exec", "north.manager", "south.store"):
+			frappe.set_user(user_email(prefix))
+			rows.append(
+				{
+					"user": user_email(prefix),
+					"units": len(frappe.get_list("DMS Org Unit", limit_page_length=0)),
+					"stock_entries": len(frappe.get_list("Stock Entry", limit_page_length=0)),
+					"companies": len(frappe.get_list("Company", limit_page_length=0)),
+				}
+			)
+	finally:
+		frappe.set_user(current)
+	return rows

@@ -5,6 +5,11 @@ a user's org assignments are turned into Frappe User Permissions on the companie
 cost centers of the units they may see. Frappe then applies them on every path (lists, forms,
 REST, reports, link search) like any hand-made User Permission.
 
+Each permission is made *applicable for* the ERPNext doctypes DMS users work in
+(``dms_suite.permissions.ERPNEXT_DOCTYPES``) that link to it, not for all doctypes: a store user's
+Cost Center permission must narrow Stock Entries, not hide their Company record because the
+company's default cost center is the region's.
+
 Rows written here carry ``dms_managed = 1``; only those are ever removed, so a User Permission an
 administrator made by hand is left alone. Users with an unrestricted role get none (they see all).
 """
@@ -12,9 +17,31 @@ administrator made by hand is left alone. Users with an unrestricted role get no
 import frappe
 from frappe.utils import now
 
-from dms_suite.permissions import UNRESTRICTED_ROLES
+from dms_suite.permissions import ERPNEXT_DOCTYPES, UNRESTRICTED_ROLES
 
 MANAGED_DOCTYPES = ("Company", "Warehouse", "Cost Center")
+
+
+def applicable_doctypes(allow: str) -> list[str]:
+	"""The work doctypes a permission on ``allow`` narrows: ``allow`` itself and those linking to it.
+
+	Among the managed masters only Company narrows the others (a warehouse or cost center belongs to
+	a company); a Company record is not hidden because its default warehouse or cost center is one
+	the user may not use.
+	"""
+	doctypes = []
+	for doctype in ERPNEXT_DOCTYPES:
+		if doctype in MANAGED_DOCTYPES and doctype != allow and allow != "Company":
+			continue
+		meta = frappe.get_meta(doctype)
+		links = [
+			df
+			for df in meta.get_link_fields()
+			if df.options == allow and not df.ignore_user_permissions
+		]
+		if doctype == allow or links:
+			doctypes.append(doctype)
+	return doctypes
 
 
 def sync_user_permissions(users: list[str] | set[str]) -> dict[str, int]:
@@ -27,19 +54,31 @@ def sync_user_permissions(users: list[str] | set[str]) -> dict[str, int]:
 	if not users:
 		return {"added": 0, "removed": 0}
 
-	wanted = _wanted_permissions(users)
+	applicable = {allow: applicable_doctypes(allow) for allow in MANAGED_DOCTYPES}
+	wanted = {
+		(user, allow, value, doctype)
+		for user, allow, value in _wanted_permissions(users)
+		for doctype in applicable[allow]
+	}
 	existing = frappe.db.sql(
 		"""
-		select name, user, allow, for_value, dms_managed
+		select name, user, allow, for_value, ifnull(applicable_for, '') as applicable_for,
+			apply_to_all_doctypes, dms_managed
 		from `tabUser Permission`
 		where user in %(users)s and allow in %(doctypes)s
 		""",
 		{"users": users, "doctypes": MANAGED_DOCTYPES},
 		as_dict=True,
 	)
-	present = {(row.user, row.allow, row.for_value) for row in existing}
-	stale = [row.name for row in existing if row.dms_managed and (row.user, row.allow, row.for_value) not in wanted]
-	missing = sorted(wanted - present)
+	present = {(row.user, row.allow, row.for_value, row.applicable_for) for row in existing}
+	# a hand-made permission for all doctypes already covers every work doctype
+	covered = {(row.user, row.allow, row.for_value) for row in existing if row.apply_to_all_doctypes}
+	stale = [
+		row.name
+		for row in existing
+		if row.dms_managed and (row.user, row.allow, row.for_value, row.applicable_for) not in wanted
+	]
+	missing = sorted(key for key in wanted - present if key[:3] not in covered)
 
 	if stale:
 		frappe.db.delete("User Permission", {"name": ("in", stale)})
@@ -49,11 +88,13 @@ def sync_user_permissions(users: list[str] | set[str]) -> dict[str, int]:
 			"User Permission",
 			fields=[
 				"name", "creation", "modified", "owner", "modified_by", "docstatus", "user", "allow",
-				"for_value", "apply_to_all_doctypes", "is_default", "hide_descendants", "dms_managed",
+				"for_value", "applicable_for", "apply_to_all_doctypes", "is_default", "hide_descendants",
+				"dms_managed",
 			],
 			values=[
-				(frappe.generate_hash(length=10), timestamp, timestamp, owner, owner, 0, user, allow, value, 1, 0, 0, 1)
-				for user, allow, value in missing
+				(frappe.generate_hash(length=10), timestamp, timestamp, owner, owner, 0, user, allow, value,
+				 doctype, 0, 0, 0, 1)
+				for user, allow, value, doctype in missing
 			],
 		)
 	if stale or missing:
