@@ -47,9 +47,12 @@ class QueryCounter:
 
 def machine(frappe):
 	cpu = next(
-		(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?"
+		(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+		"?",
 	)
-	mem = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))) // 1024**2
+	mem = (
+		int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))) // 1024**2
+	)
 	return (
 		f"{platform.node()} | {os.cpu_count()} cores {cpu} | {mem} GiB | Python {platform.python_version()} | "
 		f"MariaDB {frappe.db.sql('select version()')[0][0]} | frappe {frappe.__version__}"
@@ -89,7 +92,12 @@ def build_tree(frappe, units: int):
 		for s in range(stores_per_region):
 			if made >= units:
 				break
-			unit(f"BM-R{r}-S{s}", "Store", f"BM-R{r}", [("monthly_sales_target", "100000")] if s % 5 == 0 else [])
+			unit(
+				f"BM-R{r}-S{s}",
+				"Store",
+				f"BM-R{r}",
+				[("monthly_sales_target", "100000")] if s % 5 == 0 else [],
+			)
 			made += 1
 	frappe.flags.in_import = False
 	return names
@@ -125,7 +133,9 @@ def main():
 		with QueryCounter(frappe) as counter:
 			cold_all()
 		med, p95 = timed(cold_all)
-		print(f"policies, all {len(names)} units, cold cache: median {med:.1f} ms, p95 {p95:.1f} ms, {counter.count} query")
+		print(
+			f"policies, all {len(names)} units, cold cache: median {med:.1f} ms, p95 {p95:.1f} ms, {counter.count} query"
+		)
 
 		get_effective_policies(names)
 
@@ -141,11 +151,15 @@ def main():
 		# a store user and a region manager
 		for email, unit in (("bm.store@example.com", names[-1]), ("bm.region@example.com", "BM-R0")):
 			if not frappe.db.exists("User", email):
-				user = frappe.get_doc({"doctype": "User", "email": email, "first_name": "bm", "send_welcome_email": 0})
+				user = frappe.get_doc(
+					{"doctype": "User", "email": email, "first_name": "bm", "send_welcome_email": 0}
+				)
 				user.flags.no_welcome_mail = True
 				user.insert(ignore_permissions=True)
 				user.add_roles("DMS Store User", "Sales User", "Stock User")
-			frappe.get_doc({"doctype": "DMS Org Assignment", "user": email, "org_unit": unit}).insert(ignore_permissions=True)
+			frappe.get_doc({"doctype": "DMS Org Assignment", "user": email, "org_unit": unit}).insert(
+				ignore_permissions=True
+			)
 
 		for email in ("bm.store@example.com", "bm.region@example.com"):
 
@@ -156,11 +170,15 @@ def main():
 			med, p95 = timed(cold_scope)
 			print(f"scope condition for {email}, cold: median {med:.2f} ms, p95 {p95:.2f} ms")
 			frappe.set_user(email)
-			med, p95 = timed(lambda: frappe.get_list("DMS Org Unit", fields=["name", "unit_type"], limit_page_length=0))
+			med, p95 = timed(
+				lambda: frappe.get_list("DMS Org Unit", fields=["name", "unit_type"], limit_page_length=0)
+			)
 			visible = len(frappe.get_list("DMS Org Unit", limit_page_length=0))
 			frappe.set_user("Administrator")
 			print(f"  scoped list as {email}: {visible} units visible, median {med:.2f} ms, p95 {p95:.2f} ms")
-		med, p95 = timed(lambda: frappe.get_list("DMS Org Unit", fields=["name", "unit_type"], limit_page_length=0))
+		med, p95 = timed(
+			lambda: frappe.get_list("DMS Org Unit", fields=["name", "unit_type"], limit_page_length=0)
+		)
 		print(f"  unscoped list as Administrator: median {med:.2f} ms, p95 {p95:.2f} ms")
 
 		users = ["bm.store@example.com", "bm.region@example.com"]

@@ -1,6 +1,7 @@
 """bench commands of dms_suite: `bench --site SITE dms-demo`."""
 
 import click
+
 from frappe.commands import get_site, pass_context
 
 

@@ -26,7 +26,9 @@ has_permission = {doctype: "dms_suite.permissions.has_permission" for doctype in
 permission_query_conditions.update(
 	{doctype: "dms_suite.permissions.get_erpnext_query_conditions" for doctype in ERPNEXT_DOCTYPES}
 )
-has_permission.update({doctype: "dms_suite.permissions.has_erpnext_permission" for doctype in ERPNEXT_DOCTYPES})
+has_permission.update(
+	{doctype: "dms_suite.permissions.has_erpnext_permission" for doctype in ERPNEXT_DOCTYPES}
+)
 
 # ERPNext documents and users
 # ---------------------------

@@ -114,7 +114,9 @@ def get_permission_query_conditions(user: str | None = None, doctype: str | None
 	return scope_condition(f"`tab{doctype}`.`{ORG_SCOPED_DOCTYPES[doctype]}`", units)
 
 
-def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool | None:
+def has_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
 	"""Deny a document outside the user's subtree; say nothing otherwise (roles decide)."""
 	units = get_user_units(user)
 	if units is None:
@@ -161,5 +163,7 @@ def get_erpnext_query_conditions(user: str | None = None, doctype: str | None = 
 	return "1=0" if _without_scope(user) else ""
 
 
-def has_erpnext_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False) -> bool | None:
+def has_erpnext_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
 	return False if _without_scope(user) else None

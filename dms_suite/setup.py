@@ -19,7 +19,12 @@ DMS_ROLES = (
 # ERPNext's own documents. Give a user the profile, not the roles one by one.
 ERPNEXT_ROLES = {
 	"DMS Group Executive": (
-		"Sales Manager", "Sales User", "Stock Manager", "Stock User", "Accounts Manager", "Accounts User",
+		"Sales Manager",
+		"Sales User",
+		"Stock Manager",
+		"Stock User",
+		"Accounts Manager",
+		"Accounts User",
 		"Purchase User",
 	),
 	"DMS Region Manager": ("Sales Manager", "Sales User", "Stock Manager", "Stock User", "Accounts User"),
@@ -73,7 +78,9 @@ def before_uninstall():
 def create_roles():
 	for role in DMS_ROLES:
 		if not frappe.db.exists("Role", role):
-			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(ignore_permissions=True)
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
 
 
 def create_role_profiles():

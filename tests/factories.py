@@ -26,9 +26,17 @@ def make_warehouse(name: str, company: str, **properties) -> str:
 	abbr = frappe.get_cached_value("Company", company, "abbr")
 	full = f"{name} - {abbr}"
 	if not frappe.db.exists("Warehouse", full):
-		parent = frappe.db.get_value("Warehouse", {"company": company, "is_group": 1, "parent_warehouse": ("is", "not set")})
+		parent = frappe.db.get_value(
+			"Warehouse", {"company": company, "is_group": 1, "parent_warehouse": ("is", "not set")}
+		)
 		frappe.get_doc(
-			{"doctype": "Warehouse", "warehouse_name": name, "company": company, "parent_warehouse": parent, **properties}
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": name,
+				"company": company,
+				"parent_warehouse": parent,
+				**properties,
+			}
 		).insert()
 	return full
 

@@ -1,16 +1,24 @@
 """The test dealer group, built once per session inside the session transaction.
 
-    TG  Group   company DT Group (is_group)
-    ├── TN  Region  company DT North (child of DT Group)
-    │   ├── TN1 Store  warehouses TN1 Vehicles, TN1 Parts     cost center TN1
-    │   └── TN2 Store  warehouse  TN2 Vehicles                cost center TN2
-    └── TS  Region  company DT South
-        └── TS1 Store  warehouse  TS1 Vehicles
+TG  Group   company DT Group (is_group)
+├── TN  Region  company DT North (child of DT Group)
+│   ├── TN1 Store  warehouses TN1 Vehicles, TN1 Parts     cost center TN1
+│   └── TN2 Store  warehouse  TN2 Vehicles                cost center TN2
+└── TS  Region  company DT South
+    └── TS1 Store  warehouse  TS1 Vehicles
 """
 
 import frappe
 
-from .factories import assign, main_cost_center, make_company, make_unit, make_user, make_warehouse, transit_warehouse
+from .factories import (
+	assign,
+	main_cost_center,
+	make_company,
+	make_unit,
+	make_user,
+	make_warehouse,
+	transit_warehouse,
+)
 
 USERS = {
 	"exec": ("dt.exec@example.com", "DMS Group Executive"),
@@ -38,9 +46,16 @@ def cost_center(name: str, company: str) -> str:
 	abbr = frappe.get_cached_value("Company", company, "abbr")
 	full = f"{name} - {abbr}"
 	if not frappe.db.exists("Cost Center", full):
-		parent = frappe.db.get_value("Cost Center", {"company": company, "is_group": 1, "parent_cost_center": ("is", "not set")})
+		parent = frappe.db.get_value(
+			"Cost Center", {"company": company, "is_group": 1, "parent_cost_center": ("is", "not set")}
+		)
 		frappe.get_doc(
-			{"doctype": "Cost Center", "cost_center_name": name, "company": company, "parent_cost_center": parent}
+			{
+				"doctype": "Cost Center",
+				"cost_center_name": name,
+				"company": company,
+				"parent_cost_center": parent,
+			}
 		).insert()
 	return full
 
@@ -56,23 +71,59 @@ def build_org():
 		"TN2 Vehicles": make_warehouse("TN2 Vehicles", north),
 		"TS1 Vehicles": make_warehouse("TS1 Vehicles", south),
 	}
-	make_unit("TG", "Group", group, policies=[
-		{"policy": "safety_stock_days", "value": "10"},
-		{"policy": "transfer_rule", "value": "Nearest"},
-		{"policy": "monthly_sales_target", "value": "1000000"},
-	])
-	make_unit("TN", "Region", north, "TG", transit_warehouse=transit_warehouse(north),
-		cost_center=main_cost_center(north), latitude=39.9, longitude=116.4,
-		policies=[{"policy": "safety_stock_days", "value": "5"}])
-	make_unit("TN1", "Store", north, "TN", stock_warehouse=wh["TN1 Vehicles"],
+	make_unit(
+		"TG",
+		"Group",
+		group,
+		policies=[
+			{"policy": "safety_stock_days", "value": "10"},
+			{"policy": "transfer_rule", "value": "Nearest"},
+			{"policy": "monthly_sales_target", "value": "1000000"},
+		],
+	)
+	make_unit(
+		"TN",
+		"Region",
+		north,
+		"TG",
+		transit_warehouse=transit_warehouse(north),
+		cost_center=main_cost_center(north),
+		latitude=39.9,
+		longitude=116.4,
+		policies=[{"policy": "safety_stock_days", "value": "5"}],
+	)
+	make_unit(
+		"TN1",
+		"Store",
+		north,
+		"TN",
+		stock_warehouse=wh["TN1 Vehicles"],
 		cost_center=cost_center("TN1", north),
-		warehouses=[{"warehouse": wh["TN1 Vehicles"], "purpose": "Vehicles"}, {"warehouse": wh["TN1 Parts"], "purpose": "Parts"}])
-	make_unit("TN2", "Store", north, "TN", stock_warehouse=wh["TN2 Vehicles"],
-		cost_center=cost_center("TN2", north), policies=[{"policy": "safety_stock_days", "value": "0"}])
-	make_unit("TS", "Region", south, "TG", transit_warehouse=transit_warehouse(south),
-		policies=[{"policy": "transfer_rule", "value": "Lowest Cost"}])
-	make_unit("TS1", "Store", south, "TS", stock_warehouse=wh["TS1 Vehicles"],
-		cost_center=cost_center("TS1", south))
+		warehouses=[
+			{"warehouse": wh["TN1 Vehicles"], "purpose": "Vehicles"},
+			{"warehouse": wh["TN1 Parts"], "purpose": "Parts"},
+		],
+	)
+	make_unit(
+		"TN2",
+		"Store",
+		north,
+		"TN",
+		stock_warehouse=wh["TN2 Vehicles"],
+		cost_center=cost_center("TN2", north),
+		policies=[{"policy": "safety_stock_days", "value": "0"}],
+	)
+	make_unit(
+		"TS",
+		"Region",
+		south,
+		"TG",
+		transit_warehouse=transit_warehouse(south),
+		policies=[{"policy": "transfer_rule", "value": "Lowest Cost"}],
+	)
+	make_unit(
+		"TS1", "Store", south, "TS", stock_warehouse=wh["TS1 Vehicles"], cost_center=cost_center("TS1", south)
+	)
 
 	users = {key: make_user(email, role) for key, (email, role) in USERS.items()}
 	assign(users["exec"], "TG")
@@ -82,4 +133,6 @@ def build_org():
 	assign(users["two_stores"], "TN2")
 	assign(users["two_stores"], "TS1")
 	assign(users["accountant"], "TS")
-	return frappe._dict(companies={"group": group, "north": north, "south": south}, warehouses=wh, users=users)
+	return frappe._dict(
+		companies={"group": group, "north": north, "south": south}, warehouses=wh, users=users
+	)

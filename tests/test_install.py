@@ -5,8 +5,9 @@ import shutil
 import subprocess
 import uuid
 
-import frappe
 import pytest
+
+import frappe
 
 from dms_suite.permissions import ERPNEXT_DOCTYPES, ORG_SCOPED_DOCTYPES
 from dms_suite.setup import DMS_ROLES, ERPNEXT_ROLES
@@ -19,7 +20,9 @@ DMS_DOCTYPES = ("DMS Org Unit", "DMS Org Unit Policy", "DMS Org Unit Warehouse",
 def test_roles_and_role_profiles_exist():
 	assert set(frappe.get_all("Role", filters={"name": ("in", DMS_ROLES)}, pluck="name")) == set(DMS_ROLES)
 	for role, erpnext_roles in ERPNEXT_ROLES.items():
-		profile_roles = set(frappe.get_all("Has Role", filters={"parent": role, "parenttype": "Role Profile"}, pluck="role"))
+		profile_roles = set(
+			frappe.get_all("Has Role", filters={"parent": role, "parenttype": "Role Profile"}, pluck="role")
+		)
 		assert profile_roles >= {role, *erpnext_roles}
 
 
@@ -56,7 +59,9 @@ def bench(*args, timeout=900):
 	result = subprocess.run(
 		[exe, *args], cwd=BENCH, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
 	)
-	assert result.returncode == 0, f"bench {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+	assert result.returncode == 0, (
+		f"bench {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+	)
 	return result.stdout
 
 
@@ -64,7 +69,11 @@ def site_python(site, code):
 	"""Run Python against ``site`` in a fresh process (this session stays on the test site)."""
 	script = f"import frappe\nfrappe.init(site={site!r}, sites_path='.')\nfrappe.connect()\n{code}\n"
 	result = subprocess.run(
-		[str(BENCH / "env" / "bin" / "python"), "-c", script], cwd=BENCH / "sites", capture_output=True, text=True, timeout=300
+		[str(BENCH / "env" / "bin" / "python"), "-c", script],
+		cwd=BENCH / "sites",
+		capture_output=True,
+		text=True,
+		timeout=300,
 	)
 	assert result.returncode == 0, result.stderr[-2000:]
 	return result.stdout.strip()

@@ -8,13 +8,14 @@ get_value / get, link search (frappe.desk.search.search_link), the form loader
 
 import json
 
+import pytest
+
 import frappe
 import frappe.api.v1
 import frappe.client
 import frappe.desk.form.load
 import frappe.desk.reportview
 import frappe.desk.search
-import pytest
 
 from .org_fixture import EXPECTED_UNITS, USERS
 
@@ -32,13 +33,17 @@ def ours(names):
 
 
 def visible_via_reportview(doctype, field="name"):
-	frappe.local.form_dict = frappe._dict(doctype=doctype, fields=json.dumps([f"`tab{doctype}`.`{field}`"]), limit_page_length=0)
+	frappe.local.form_dict = frappe._dict(
+		doctype=doctype, fields=json.dumps([f"`tab{doctype}`.`{field}`"]), limit_page_length=0
+	)
 	result = frappe.desk.reportview.get()
 	return {row[0] for row in result["values"]} if result else set()
 
 
 def count_via_reportview(doctype):
-	frappe.local.form_dict = frappe._dict(doctype=doctype, filters=json.dumps([[doctype, "name", "in", sorted(ALL_UNITS)]]))
+	frappe.local.form_dict = frappe._dict(
+		doctype=doctype, filters=json.dumps([[doctype, "name", "in", sorted(ALL_UNITS)]])
+	)
 	return frappe.desk.reportview.get_count()
 
 
@@ -84,9 +89,17 @@ def test_org_units_on_every_list_path(org, key):
 	assert ours(visible_via_reportview("DMS Org Unit")) == expected
 	assert count_via_reportview("DMS Org Unit") == len(expected)
 	assert ours(visible_via_rest_list("DMS Org Unit")) == expected
-	assert ours(r["name"] for r in frappe.client.get_list("DMS Org Unit", fields=["name"], limit_page_length=0)) == expected
-	assert frappe.client.get_count("DMS Org Unit", filters={"name": ("in", sorted(ALL_UNITS))}) == len(expected)
-	assert ours(r["value"] for r in frappe.desk.search.search_link("DMS Org Unit", "", page_length=100)) == expected
+	assert (
+		ours(r["name"] for r in frappe.client.get_list("DMS Org Unit", fields=["name"], limit_page_length=0))
+		== expected
+	)
+	assert frappe.client.get_count("DMS Org Unit", filters={"name": ("in", sorted(ALL_UNITS))}) == len(
+		expected
+	)
+	assert (
+		ours(r["value"] for r in frappe.desk.search.search_link("DMS Org Unit", "", page_length=100))
+		== expected
+	)
 
 
 @pytest.mark.parametrize("key", USER_KEYS)
@@ -111,7 +124,9 @@ def test_assignments_follow_the_same_scope(org, key):
 	rows = frappe.get_list("DMS Org Assignment", fields=["name", "org_unit"], limit_page_length=0)
 	assert ours(r.org_unit for r in rows) == expected
 	assert all(r.org_unit in expected or key == "exec" for r in rows)
-	rest = {r["name"] for r in frappe.client.get_list("DMS Org Assignment", fields=["name"], limit_page_length=0)}
+	rest = {
+		r["name"] for r in frappe.client.get_list("DMS Org Assignment", fields=["name"], limit_page_length=0)
+	}
 	assert rest == {r.name for r in rows}
 
 
@@ -128,7 +143,10 @@ def test_our_report_is_scoped(org):
 
 	as_user(org, "north_manager")
 	result = frappe.desk.query_report.run("DMS Org Unit Policies", filters={})
-	assert ours(row["unit"] for row in result["result"] if isinstance(row, dict)) == EXPECTED_UNITS["north_manager"]
+	assert (
+		ours(row["unit"] for row in result["result"] if isinstance(row, dict))
+		== EXPECTED_UNITS["north_manager"]
+	)
 	as_user(org, "exec")
 	result = frappe.desk.query_report.run("DMS Org Unit Policies", filters={})
 	assert ours(row["unit"] for row in result["result"] if isinstance(row, dict)) == ALL_UNITS
@@ -137,15 +155,27 @@ def test_our_report_is_scoped(org):
 def test_region_manager_writes_only_inside_the_region(org):
 	as_user(org, "north_manager")
 	store = frappe.get_doc(
-		{"doctype": "DMS Org Unit", "unit_code": "TN9", "unit_name": "North new store", "unit_type": "Store",
-		 "parent_dms_org_unit": "TN", "company": org.companies["north"]}
+		{
+			"doctype": "DMS Org Unit",
+			"unit_code": "TN9",
+			"unit_name": "North new store",
+			"unit_type": "Store",
+			"parent_dms_org_unit": "TN",
+			"company": org.companies["north"],
+		}
 	).insert()
 	assert store.name == "TN9"
 
 	with pytest.raises(frappe.PermissionError):
 		frappe.get_doc(
-			{"doctype": "DMS Org Unit", "unit_code": "TS9", "unit_name": "South store", "unit_type": "Store",
-			 "parent_dms_org_unit": "TS", "company": org.companies["south"]}
+			{
+				"doctype": "DMS Org Unit",
+				"unit_code": "TS9",
+				"unit_name": "South store",
+				"unit_type": "Store",
+				"parent_dms_org_unit": "TS",
+				"company": org.companies["south"],
+			}
 		).insert()
 	assert not frappe.db.exists("DMS Org Unit", "TS9")
 
@@ -159,7 +189,9 @@ def test_region_manager_writes_only_inside_the_region(org):
 
 def test_record_of_another_region_cannot_be_saved_into_scope_by_name(org):
 	"""A PUT on /api/resource loads by name and saves the caller's values: the stored record counts."""
-	south_assignment = frappe.db.get_value("DMS Org Assignment", {"org_unit": "TS1", "user": org.users["ts1_sales"]})
+	south_assignment = frappe.db.get_value(
+		"DMS Org Assignment", {"org_unit": "TS1", "user": org.users["ts1_sales"]}
+	)
 	as_user(org, "north_manager")
 	frappe.local.form_dict = frappe._dict(data=json.dumps({"org_unit": "TN1"}))
 	with pytest.raises(frappe.PermissionError):
@@ -169,7 +201,9 @@ def test_record_of_another_region_cannot_be_saved_into_scope_by_name(org):
 
 
 def test_region_manager_cannot_delete_another_regions_assignment(org):
-	south_assignment = frappe.db.get_value("DMS Org Assignment", {"org_unit": "TS1", "user": org.users["ts1_sales"]})
+	south_assignment = frappe.db.get_value(
+		"DMS Org Assignment", {"org_unit": "TS1", "user": org.users["ts1_sales"]}
+	)
 	as_user(org, "north_manager")
 	with pytest.raises(frappe.PermissionError):
 		frappe.delete_doc("DMS Org Assignment", south_assignment)
@@ -180,7 +214,9 @@ def test_scope_follows_assignment_changes_at_once(org):
 	as_user(org, "tn1_user")
 	assert ours(frappe.get_list("DMS Org Unit", pluck="name")) == {"TN1"}
 	frappe.set_user("Administrator")
-	extra = frappe.get_doc({"doctype": "DMS Org Assignment", "user": org.users["tn1_user"], "org_unit": "TS"}).insert()
+	extra = frappe.get_doc(
+		{"doctype": "DMS Org Assignment", "user": org.users["tn1_user"], "org_unit": "TS"}
+	).insert()
 	as_user(org, "tn1_user")
 	assert ours(frappe.get_list("DMS Org Unit", pluck="name")) == {"TN1", "TS", "TS1"}
 	frappe.set_user("Administrator")
@@ -191,8 +227,14 @@ def test_scope_follows_assignment_changes_at_once(org):
 
 def test_new_descendant_is_visible_to_the_ancestors_users(org):
 	frappe.get_doc(
-		{"doctype": "DMS Org Unit", "unit_code": "TS2", "unit_name": "South 2", "unit_type": "Store",
-		 "parent_dms_org_unit": "TS", "company": org.companies["south"]}
+		{
+			"doctype": "DMS Org Unit",
+			"unit_code": "TS2",
+			"unit_name": "South 2",
+			"unit_type": "Store",
+			"parent_dms_org_unit": "TS",
+			"company": org.companies["south"],
+		}
 	).insert()
 	as_user(org, "accountant")
 	assert "TS2" in frappe.get_list("DMS Org Unit", pluck="name")
@@ -203,7 +245,9 @@ def test_new_descendant_is_visible_to_the_ancestors_users(org):
 def test_assigning_to_a_missing_unit_is_refused(org):
 	before = frappe.db.count("DMS Org Assignment")
 	with pytest.raises(frappe.ValidationError):
-		frappe.get_doc({"doctype": "DMS Org Assignment", "user": org.users["tn1_user"], "org_unit": "NO-SUCH"}).insert()
+		frappe.get_doc(
+			{"doctype": "DMS Org Assignment", "user": org.users["tn1_user"], "org_unit": "NO-SUCH"}
+		).insert()
 	assert frappe.db.count("DMS Org Assignment") == before
 
 
@@ -212,5 +256,26 @@ def test_duplicate_assignment_is_refused(org):
 
 	before = frappe.db.count("DMS Org Assignment")
 	with pytest.raises(DuplicateAssignmentError):
-		frappe.get_doc({"doctype": "DMS Org Assignment", "user": org.users["tn1_user"], "org_unit": "TN1"}).insert()
+		frappe.get_doc(
+			{"doctype": "DMS Org Assignment", "user": org.users["tn1_user"], "org_unit": "TN1"}
+		).insert()
 	assert frappe.db.count("DMS Org Assignment") == before
+
+
+def test_tree_view_shows_only_the_users_branch(org):
+	from dms_suite.dms_suite.doctype.dms_org_unit.dms_org_unit import get_children
+
+	as_user(org, "north_manager")
+	assert {row["value"] for row in get_children("DMS Org Unit", parent="TN")} == {"TN1", "TN2"}
+	assert {row["value"] for row in get_children("DMS Org Unit", parent="TS")} == set()
+	as_user(org, "exec")
+	assert {row["value"] for row in get_children("DMS Org Unit", parent="TG")} == {"TN", "TS"}
+
+
+def test_effective_policy_api_checks_permission_first(org):
+	from dms_suite.api.org import get_effective_policy
+
+	as_user(org, "tn1_user")
+	assert get_effective_policy("TN1")["safety_stock_days"] == 5
+	with pytest.raises(frappe.PermissionError):
+		get_effective_policy("TS1")

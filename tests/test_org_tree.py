@@ -1,7 +1,8 @@
 """The org tree: valid shapes, ERPNext mapping, and bad input that writes nothing."""
 
-import frappe
 import pytest
+
+import frappe
 
 from dms_suite.org.tree import DuplicateOrgUnitError, OrgCycleError, OrgMappingError, OrgTreeError
 
@@ -30,11 +31,19 @@ def test_store_may_be_its_own_company_under_the_region(org):
 @pytest.mark.parametrize(
 	"kwargs, exc, message",
 	[
-		({"unit_type": "Region", "company": "DT North", "parent": "TN1"}, OrgTreeError, "cannot stand under a Store"),
+		(
+			{"unit_type": "Region", "company": "DT North", "parent": "TN1"},
+			OrgTreeError,
+			"cannot stand under a Store",
+		),
 		({"unit_type": "Store", "company": "DT North", "parent": None}, OrgTreeError, "needs a parent"),
 		({"unit_type": "Group", "company": "DT Group", "parent": "TG"}, OrgTreeError, "root of the tree"),
 		({"unit_type": "Store", "company": "DT South", "parent": "TN"}, OrgMappingError, "neither"),
-		({"unit_type": "Store", "company": "DT North", "parent": "NOPE"}, frappe.LinkValidationError, "Could not find"),
+		(
+			{"unit_type": "Store", "company": "DT North", "parent": "NOPE"},
+			frappe.LinkValidationError,
+			"Could not find",
+		),
 	],
 )
 def test_impossible_trees_are_refused(org, kwargs, exc, message):
@@ -49,7 +58,14 @@ def test_missing_company_is_refused(org):
 	before = unit_count()
 	with pytest.raises(frappe.MandatoryError):
 		frappe.get_doc(
-			{"doctype": "DMS Org Unit", "unit_code": "BAD2", "unit_name": "x", "unit_type": "Store", "parent_dms_org_unit": "TN", "company": ""}
+			{
+				"doctype": "DMS Org Unit",
+				"unit_code": "BAD2",
+				"unit_name": "x",
+				"unit_type": "Store",
+				"parent_dms_org_unit": "TN",
+				"company": "",
+			}
 		).insert()
 	assert unit_count() == before
 
@@ -57,15 +73,25 @@ def test_missing_company_is_refused(org):
 def test_warehouse_of_another_company_is_refused(org):
 	before = unit_count()
 	with pytest.raises(OrgMappingError, match="belongs to company"):
-		make_unit("BAD3", "Store", org.companies["north"], "TN", stock_warehouse=org.warehouses["TS1 Vehicles"])
+		make_unit(
+			"BAD3", "Store", org.companies["north"], "TN", stock_warehouse=org.warehouses["TS1 Vehicles"]
+		)
 	with pytest.raises(OrgMappingError, match="belongs to company"):
-		make_unit("BAD3", "Store", org.companies["north"], "TN", warehouses=[{"warehouse": org.warehouses["TS1 Vehicles"]}])
+		make_unit(
+			"BAD3",
+			"Store",
+			org.companies["north"],
+			"TN",
+			warehouses=[{"warehouse": org.warehouses["TS1 Vehicles"]}],
+		)
 	assert unit_count() == before
 
 
 def test_transit_warehouse_must_be_of_type_transit(org):
 	with pytest.raises(OrgMappingError, match="Transit"):
-		make_unit("BAD4", "Region", org.companies["north"], "TG", transit_warehouse=org.warehouses["TN1 Parts"])
+		make_unit(
+			"BAD4", "Region", org.companies["north"], "TG", transit_warehouse=org.warehouses["TN1 Parts"]
+		)
 
 
 def test_group_warehouse_cannot_hold_store_stock(org):
@@ -120,7 +146,14 @@ def test_moving_a_store_between_regions_keeps_the_tree_consistent(org):
 	with pytest.raises(OrgMappingError):
 		store.save()  # its company (DT North) is not under DT South
 	store.reload()
-	store.update({"parent_dms_org_unit": "TS", "company": org.companies["south"], "stock_warehouse": None, "cost_center": None})
+	store.update(
+		{
+			"parent_dms_org_unit": "TS",
+			"company": org.companies["south"],
+			"stock_warehouse": None,
+			"cost_center": None,
+		}
+	)
 	store.save()
 	ts = frappe.get_doc("DMS Org Unit", "TS")
 	store.reload()

@@ -1,7 +1,8 @@
 """Policy inheritance: set at group, overridden at region or store, read anywhere."""
 
-import frappe
 import pytest
+
+import frappe
 
 from dms_suite.dms_suite.doctype.dms_org_unit_policy.dms_org_unit_policy import DMSOrgUnitPolicy
 from dms_suite.org.policy import (
@@ -32,7 +33,9 @@ def test_zero_is_a_value_not_unset(org):
 
 
 def test_unset_everywhere_falls_back_to_default(org):
-	assert get_effective_policy("TN1")["transfer_approval_limit"] == POLICIES["transfer_approval_limit"].default
+	assert (
+		get_effective_policy("TN1")["transfer_approval_limit"] == POLICIES["transfer_approval_limit"].default
+	)
 	assert get_policy_source("TN1", "transfer_approval_limit") is None
 
 
@@ -74,8 +77,13 @@ def test_batch_resolution_is_one_query(org):
 
 @pytest.mark.parametrize(
 	"policy, value",
-	[("safety_stock_days", "-1"), ("safety_stock_days", "2.5"), ("safety_stock_days", "ten"),
-	 ("transfer_rule", "Cheapest"), ("discount_approval_limit", "150")],
+	[
+		("safety_stock_days", "-1"),
+		("safety_stock_days", "2.5"),
+		("safety_stock_days", "ten"),
+		("transfer_rule", "Cheapest"),
+		("discount_approval_limit", "150"),
+	],
 )
 def test_bad_policy_values_are_refused(org, policy, value):
 	unit = frappe.get_doc("DMS Org Unit", "TN1")

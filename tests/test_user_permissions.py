@@ -1,8 +1,9 @@
 """Assignments maintain ERPNext User Permissions, and ERPNext documents are isolated through them."""
 
+import pytest
+
 import frappe
 import frappe.desk.search
-import pytest
 
 from dms_suite.org.user_permissions import sync_user_permissions
 
@@ -12,7 +13,9 @@ from .factories import make_warehouse
 def managed(user):
 	return {
 		(row.allow, row.for_value)
-		for row in frappe.get_all("User Permission", filters={"user": user, "dms_managed": 1}, fields=["allow", "for_value"])
+		for row in frappe.get_all(
+			"User Permission", filters={"user": user, "dms_managed": 1}, fields=["allow", "for_value"]
+		)
 	}
 
 
@@ -73,7 +76,12 @@ def test_removing_an_assignment_removes_its_permissions_only(org):
 def test_hand_made_user_permission_is_left_alone(org):
 	user = org.users["tn1_user"]
 	manual = frappe.get_doc(
-		{"doctype": "User Permission", "user": user, "allow": "Warehouse", "for_value": org.warehouses["TS1 Vehicles"]}
+		{
+			"doctype": "User Permission",
+			"user": user,
+			"allow": "Warehouse",
+			"for_value": org.warehouses["TS1 Vehicles"],
+		}
 	).insert()
 	result = sync_user_permissions([user])
 	assert result == {"added": 0, "removed": 0}
@@ -113,7 +121,13 @@ def stock_entries(org):
 	item = "DT-PART-1"
 	if not frappe.db.exists("Item", item):
 		frappe.get_doc(
-			{"doctype": "Item", "item_code": item, "item_group": "All Item Groups", "stock_uom": "Nos", "is_stock_item": 1}
+			{
+				"doctype": "Item",
+				"item_code": item,
+				"item_group": "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+			}
 		).insert()
 	entries = {}
 	for store, company in (("TN1", "north"), ("TN2", "north"), ("TS1", "south")):
@@ -126,7 +140,13 @@ def stock_entries(org):
 				"company": org.companies[company],
 				"to_warehouse": warehouse,
 				"items": [
-					{"item_code": item, "qty": 1, "basic_rate": 100, "t_warehouse": warehouse, "cost_center": store_cost_center}
+					{
+						"item_code": item,
+						"qty": 1,
+						"basic_rate": 100,
+						"t_warehouse": warehouse,
+						"cost_center": store_cost_center,
+					}
 				],
 			}
 		).insert()
@@ -152,7 +172,9 @@ def test_erpnext_documents_follow_the_assignments(org, stock_entries, key, store
 	for store, name in stock_entries.items():
 		assert frappe.has_permission("Stock Entry", "read", name) == (store in stores), (key, store)
 
-	warehouses = {r["value"] for r in frappe.desk.search.search_link("Warehouse", "Vehicles", page_length=100)}
+	warehouses = {
+		r["value"] for r in frappe.desk.search.search_link("Warehouse", "Vehicles", page_length=100)
+	}
 	assert warehouses & set(org.warehouses.values()) == {org.warehouses[f"{s} Vehicles"] for s in stores}
 
 
@@ -164,7 +186,12 @@ def test_unassigned_dms_user_sees_no_company(org):
 
 @pytest.mark.parametrize(
 	"key, companies",
-	[("tn1_user", {"north"}), ("north_manager", {"north"}), ("two_stores", {"north", "south"}), ("accountant", {"south"})],
+	[
+		("tn1_user", {"north"}),
+		("north_manager", {"north"}),
+		("two_stores", {"north", "south"}),
+		("accountant", {"south"}),
+	],
 )
 def test_users_see_their_own_companies_and_no_other(org, key, companies):
 	"""Warehouse and Cost Center permissions must not hide the user's Company (whose default cost

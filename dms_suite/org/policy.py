@@ -64,7 +64,9 @@ def parse_policy_value(policy: str, raw: Any) -> Any:
 	if number is None or number < 0 or (spec.kind == "int" and number != int(number)):
 		kind = _("a whole number") if spec.kind == "int" else _("a number")
 		frappe.throw(
-			_("{0} must be {1} not below zero, not {2}").format(frappe.bold(spec.label), kind, frappe.bold(text)),
+			_("{0} must be {1} not below zero, not {2}").format(
+				frappe.bold(spec.label), kind, frappe.bold(text)
+			),
 			InvalidPolicyValueError,
 		)
 	if spec.kind == "percent" and number > 100:
@@ -87,9 +89,7 @@ def get_effective_policies(units: list[str] | None = None) -> dict[str, dict[str
 		return resolved
 	missing = [u for u in units if u not in resolved]
 	if missing:
-		frappe.throw(
-			_("DMS Org Unit {0} not found").format(", ".join(missing)), frappe.DoesNotExistError
-		)
+		frappe.throw(_("DMS Org Unit {0} not found").format(", ".join(missing)), frappe.DoesNotExistError)
 	return {u: resolved[u] for u in units}
 
 

@@ -100,7 +100,9 @@ def validate_type_change(unit) -> None:
 	unit.is_group = 0 if unit.unit_type == "Store" else 1
 	if unit.unit_type == "Store" and not unit.is_new():
 		if frappe.db.exists("DMS Org Unit", {"parent_dms_org_unit": unit.name}):
-			frappe.throw(_("{0} has child units, so it cannot be a Store").format(frappe.bold(unit.name)), OrgTreeError)
+			frappe.throw(
+				_("{0} has child units, so it cannot be a Store").format(frappe.bold(unit.name)), OrgTreeError
+			)
 
 
 def validate_mapping(unit) -> None:
@@ -131,7 +133,9 @@ def validate_mapping(unit) -> None:
 
 	if unit.transit_warehouse and details[unit.transit_warehouse].warehouse_type != "Transit":
 		frappe.throw(
-			_("Transit Warehouse {0} must be of Warehouse Type Transit").format(frappe.bold(unit.transit_warehouse)),
+			_("Transit Warehouse {0} must be of Warehouse Type Transit").format(
+				frappe.bold(unit.transit_warehouse)
+			),
 			OrgMappingError,
 		)
 	for warehouse in {w for w in warehouses if w != unit.transit_warehouse}:

@@ -35,9 +35,7 @@ def applicable_doctypes(allow: str) -> list[str]:
 			continue
 		meta = frappe.get_meta(doctype)
 		links = [
-			df
-			for df in meta.get_link_fields()
-			if df.options == allow and not df.ignore_user_permissions
+			df for df in meta.get_link_fields() if df.options == allow and not df.ignore_user_permissions
 		]
 		if doctype == allow or links:
 			doctypes.append(doctype)
@@ -87,13 +85,38 @@ def sync_user_permissions(users: list[str] | set[str]) -> dict[str, int]:
 		frappe.db.bulk_insert(
 			"User Permission",
 			fields=[
-				"name", "creation", "modified", "owner", "modified_by", "docstatus", "user", "allow",
-				"for_value", "applicable_for", "apply_to_all_doctypes", "is_default", "hide_descendants",
+				"name",
+				"creation",
+				"modified",
+				"owner",
+				"modified_by",
+				"docstatus",
+				"user",
+				"allow",
+				"for_value",
+				"applicable_for",
+				"apply_to_all_doctypes",
+				"is_default",
+				"hide_descendants",
 				"dms_managed",
 			],
 			values=[
-				(frappe.generate_hash(length=10), timestamp, timestamp, owner, owner, 0, user, allow, value,
-				 doctype, 0, 0, 0, 1)
+				(
+					frappe.generate_hash(length=10),
+					timestamp,
+					timestamp,
+					owner,
+					owner,
+					0,
+					user,
+					allow,
+					value,
+					doctype,
+					0,
+					0,
+					0,
+					1,
+				)
 				for user, allow, value, doctype in missing
 			],
 		)

@@ -34,9 +34,14 @@ class DMSOrgAssignment(Document):
 
 	def validate_unit_exists(self):
 		if not frappe.db.exists("DMS Org Unit", self.org_unit):
-			frappe.throw(_("Org unit {0} does not exist").format(frappe.bold(self.org_unit)), frappe.LinkValidationError)
+			frappe.throw(
+				_("Org unit {0} does not exist").format(frappe.bold(self.org_unit)),
+				frappe.LinkValidationError,
+			)
 		if not frappe.db.exists("User", self.user):
-			frappe.throw(_("User {0} does not exist").format(frappe.bold(self.user)), frappe.LinkValidationError)
+			frappe.throw(
+				_("User {0} does not exist").format(frappe.bold(self.user)), frappe.LinkValidationError
+			)
 
 	def validate_duplicate(self):
 		duplicate = frappe.db.exists(
@@ -44,7 +49,9 @@ class DMSOrgAssignment(Document):
 		)
 		if duplicate:
 			frappe.throw(
-				_("{0} is already assigned to {1}").format(frappe.bold(self.user), frappe.bold(self.org_unit)),
+				_("{0} is already assigned to {1}").format(
+					frappe.bold(self.user), frappe.bold(self.org_unit)
+				),
 				DuplicateAssignmentError,
 			)
 

@@ -66,7 +66,11 @@ class DMSOrgUnit(NestedSet):
 
 	def validate_move_permission(self):
 		"""Moving a unit needs write access on its new parent, not only on the unit."""
-		if self.is_new() or frappe.flags.ignore_permissions or not self.has_value_changed("parent_dms_org_unit"):
+		if (
+			self.is_new()
+			or frappe.flags.ignore_permissions
+			or not self.has_value_changed("parent_dms_org_unit")
+		):
 			return
 		if self.parent_dms_org_unit:
 			frappe.has_permission("DMS Org Unit", "write", self.parent_dms_org_unit, throw=True)
@@ -76,8 +80,14 @@ class DMSOrgUnit(NestedSet):
 		clear_policy_cache()
 		clear_scope_cache()
 		before = self.get_doc_before_save()
-		if before is None or any(before.get(f) != self.get(f) for f in MAPPING_FIELDS) or self.warehouses_changed(before):
-			units = [self.name] + ([before.parent_dms_org_unit] if before and before.parent_dms_org_unit else [])
+		if (
+			before is None
+			or any(before.get(f) != self.get(f) for f in MAPPING_FIELDS)
+			or self.warehouses_changed(before)
+		):
+			units = [self.name] + (
+				[before.parent_dms_org_unit] if before and before.parent_dms_org_unit else []
+			)
 			sync_user_permissions(users_assigned_within(units))
 
 	def warehouses_changed(self, before) -> bool:

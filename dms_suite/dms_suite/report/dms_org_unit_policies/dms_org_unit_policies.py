@@ -41,11 +41,29 @@ def execute(filters: dict | None = None):
 
 def get_columns() -> list[dict]:
 	columns = [
-		{"fieldname": "unit", "label": _("Org Unit"), "fieldtype": "Link", "options": "DMS Org Unit", "width": 120},
+		{
+			"fieldname": "unit",
+			"label": _("Org Unit"),
+			"fieldtype": "Link",
+			"options": "DMS Org Unit",
+			"width": 120,
+		},
 		{"fieldname": "unit_name", "label": _("Name"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "unit_type", "label": _("Type"), "fieldtype": "Data", "width": 80},
-		{"fieldname": "parent_unit", "label": _("Parent"), "fieldtype": "Link", "options": "DMS Org Unit", "width": 100},
-		{"fieldname": "company", "label": _("Company"), "fieldtype": "Link", "options": "Company", "width": 160},
+		{
+			"fieldname": "parent_unit",
+			"label": _("Parent"),
+			"fieldtype": "Link",
+			"options": "DMS Org Unit",
+			"width": 100,
+		},
+		{
+			"fieldname": "company",
+			"label": _("Company"),
+			"fieldtype": "Link",
+			"options": "Company",
+			"width": 160,
+		},
 	]
 	fieldtypes = {"int": "Int", "amount": "Currency", "percent": "Percent", "choice": "Data"}
 	columns += [
