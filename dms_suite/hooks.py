@@ -1,4 +1,9 @@
-from dms_suite.permissions import ERPNEXT_DOCTYPES, ORG_SCOPED_DOCTYPES
+from dms_suite.permissions import (
+	ERPNEXT_LEDGER_DOCTYPES,
+	ERPNEXT_MASTER_DOCTYPES,
+	ERPNEXT_TRANSACTION_DOCTYPES,
+	ORG_SCOPED_DOCTYPES,
+)
 
 app_name = "dms_suite"
 app_title = "DMS Suite"
@@ -17,17 +22,21 @@ after_install = "dms_suite.setup.after_install"
 after_migrate = "dms_suite.setup.after_migrate"
 before_uninstall = "dms_suite.setup.before_uninstall"
 
-# Data isolation by org subtree (dms_suite/permissions.py): one module, both hooks, every DMS doctype
+# Data isolation by org subtree (dms_suite/permissions.py): one module, both hooks, every doctype
+# that carries an org unit (DMS doctypes and the ERPNext transactions DMS staff work in)
 permission_query_conditions = {
 	doctype: "dms_suite.permissions.get_permission_query_conditions" for doctype in ORG_SCOPED_DOCTYPES
 }
 has_permission = {doctype: "dms_suite.permissions.has_permission" for doctype in ORG_SCOPED_DOCTYPES}
-# ERPNext doctypes: narrowed by managed User Permissions; these hooks only shut out unassigned DMS users
+
+# ERPNext masters and ledgers are narrowed by managed User Permissions; these hooks only shut out
+# DMS users who are assigned to no unit (and so have no User Permission at all)
+_by_user_permissions = ERPNEXT_MASTER_DOCTYPES + ERPNEXT_LEDGER_DOCTYPES
 permission_query_conditions.update(
-	{doctype: "dms_suite.permissions.get_erpnext_query_conditions" for doctype in ERPNEXT_DOCTYPES}
+	{doctype: "dms_suite.permissions.get_erpnext_query_conditions" for doctype in _by_user_permissions}
 )
 has_permission.update(
-	{doctype: "dms_suite.permissions.has_erpnext_permission" for doctype in ERPNEXT_DOCTYPES}
+	{doctype: "dms_suite.permissions.has_erpnext_permission" for doctype in _by_user_permissions}
 )
 
 # ERPNext documents and users
@@ -35,6 +44,11 @@ has_permission.update(
 doc_events = {
 	"User": {
 		"on_update": "dms_suite.overrides.user.sync_dms_user_permissions",
+	},
+	# ERPNext transactions carry the org unit they belong to (dms_suite/org/document_unit.py)
+	**{
+		doctype: {"validate": "dms_suite.org.document_unit.set_org_unit"}
+		for doctype in ERPNEXT_TRANSACTION_DOCTYPES
 	},
 }
 

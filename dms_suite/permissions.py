@@ -1,4 +1,4 @@
-"""Data isolation by org subtree: the one permission module for every DMS doctype.
+"""Data isolation by org subtree: the one permission module for DMS and ERPNext doctypes.
 
 A user assigned to org units (DMS Org Assignment) sees the records of those units and of all
 their descendants. The set of units a user may see is computed once (one query), cached per user,
@@ -10,34 +10,24 @@ and is the single expression behind both hooks:
 - ``has_permission``: the record's unit is in the same set (single documents: form, REST get,
   frappe.client.get, save, submit, delete).
 
-What a user may *do* (read, write, create…) stays with Frappe role permissions; this module only
-narrows *which records*. Users with an unrestricted role see every record.
+It serves the DMS doctypes and the ERPNext transactions DMS staff work in, which carry the unit
+in a ``dms_org_unit`` field that ``dms_suite.org.document_unit`` fills on save. ERPNext masters and
+ledgers (Company, Warehouse, Cost Center, Bin, Stock Ledger Entry, GL Entry) are narrowed by native
+User Permissions kept in step with the same assignments (``dms_suite.org.user_permissions``).
 
-ERPNext doctypes are narrowed with native User Permissions that dms_suite maintains from the same
-assignments: see ``dms_suite.org.user_permissions``.
+What a user may *do* (read, write, create…) stays with Frappe role permissions; this module only
+narrows *which records*. It applies to users holding a DMS role; DMS Group Executives and System
+Managers see everything, and users without any DMS role keep plain ERPNext behaviour.
 """
 
 import frappe
 
 UNRESTRICTED_ROLES = frozenset({"System Manager", "DMS Group Executive"})
 
-# Every DMS doctype that holds org-scoped data, with the field naming its org unit. A doctype added
-# here is isolated on every path (hooks.py registers both hooks for each key).
-ORG_SCOPED_DOCTYPES: dict[str, str] = {
-	"DMS Org Unit": "name",
-	"DMS Org Assignment": "org_unit",
-}
-
-# ERPNext doctypes DMS users work in. They are narrowed by the User Permissions that
-# dms_suite.org.user_permissions maintains; a DMS user with no assignment has none, and Frappe reads
-# "no User Permission" as "everything", so for them these hooks close the door instead.
-ERPNEXT_DOCTYPES = (
-	"Company",
-	"Warehouse",
-	"Cost Center",
-	"Bin",
+# ERPNext transactions DMS staff work in: each gets a dms_org_unit field (dms_suite/setup.py) and is
+# isolated here exactly like a DMS doctype.
+ERPNEXT_TRANSACTION_DOCTYPES = (
 	"Stock Entry",
-	"Stock Ledger Entry",
 	"Material Request",
 	"Quotation",
 	"Sales Order",
@@ -48,22 +38,39 @@ ERPNEXT_DOCTYPES = (
 	"Purchase Invoice",
 	"Payment Entry",
 	"Journal Entry",
-	"GL Entry",
 )
+
+# ERPNext masters and ledgers: narrowed by managed User Permissions.
+ERPNEXT_MASTER_DOCTYPES = ("Company", "Warehouse", "Cost Center")
+ERPNEXT_LEDGER_DOCTYPES = ("Bin", "Stock Ledger Entry", "GL Entry")
+ERPNEXT_DOCTYPES = ERPNEXT_MASTER_DOCTYPES + ERPNEXT_LEDGER_DOCTYPES + ERPNEXT_TRANSACTION_DOCTYPES
+
+# Every doctype isolated by org unit, with the field naming its unit. A doctype added here is isolated
+# on every path (hooks.py registers both hooks for each key).
+ORG_SCOPED_DOCTYPES: dict[str, str] = {
+	"DMS Org Unit": "name",
+	"DMS Org Assignment": "org_unit",
+	**{doctype: "dms_org_unit" for doctype in ERPNEXT_TRANSACTION_DOCTYPES},
+}
 
 SCOPE_CACHE_KEY = "dms_suite:user_scope"
 WRITE_PTYPES = frozenset({"write", "create", "submit", "cancel", "amend", "delete"})
 
 
 def is_unrestricted(user: str | None = None) -> bool:
+	"""Administrator, an unrestricted role, or no DMS role at all (plain ERPNext users)."""
 	user = user or frappe.session.user
 	if user == "Administrator":
 		return True
-	return bool(UNRESTRICTED_ROLES.intersection(frappe.get_roles(user)))
+	roles = frappe.get_roles(user)
+	return bool(UNRESTRICTED_ROLES.intersection(roles)) or not any(role.startswith("DMS ") for role in roles)
 
 
 def get_user_units(user: str | None = None) -> frozenset[str] | None:
-	"""Org units whose data ``user`` may see, or None when the user is unrestricted."""
+	"""Org units whose data ``user`` may see, or None when the user is unrestricted.
+
+	A DMS user assigned to nothing gets the empty set: they see no org data at all.
+	"""
 	user = user or frappe.session.user
 	if is_unrestricted(user):
 		return None
@@ -141,7 +148,13 @@ def _units_of(doc, ptype: str | None) -> list[str]:
 		return units
 
 	field = ORG_SCOPED_DOCTYPES[doc.doctype]
-	units = [doc.get(field) or ""]
+	unit = doc.get(field)
+	if not unit and field == "dms_org_unit" and doc.is_new():
+		# creating an ERPNext document: the permission check runs before validate fills the unit
+		from dms_suite.org.document_unit import derive_org_unit
+
+		unit = derive_org_unit(doc)
+	units = [unit or ""]
 	if ptype in WRITE_PTYPES and not doc.is_new():
 		stored = frappe.db.get_value(doc.doctype, doc.name, field)
 		if stored is not None and stored != units[0]:
@@ -149,21 +162,13 @@ def _units_of(doc, ptype: str | None) -> list[str]:
 	return units
 
 
-def is_dms_user(user: str | None = None) -> bool:
-	return any(role.startswith("DMS ") for role in frappe.get_roles(user or frappe.session.user))
-
-
-def _without_scope(user: str | None) -> bool:
-	"""A DMS user (restricted role) who is assigned to no org unit: sees no org data at all."""
-	user = user or frappe.session.user
-	return is_dms_user(user) and get_user_units(user) == frozenset()
-
-
 def get_erpnext_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
-	return "1=0" if _without_scope(user) else ""
+	"""Masters and ledgers: User Permissions narrow them, but a DMS user with no assignment has none,
+	and Frappe reads "no User Permission" as "everything": close the door instead."""
+	return "1=0" if get_user_units(user) == frozenset() else ""
 
 
 def has_erpnext_permission(
 	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
 ) -> bool | None:
-	return False if _without_scope(user) else None
+	return False if get_user_units(user) == frozenset() else None

@@ -3,6 +3,8 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from dms_suite.permissions import ERPNEXT_TRANSACTION_DOCTYPES
+
 # Function permissions: what each role may do comes from DocPerms on the doctypes;
 # which records it may touch comes from org assignments (dms_suite/permissions.py).
 DMS_ROLES = (
@@ -46,6 +48,25 @@ CUSTOM_FIELDS = {
 			"description": "Created from the user's DMS org assignments; removed when they change.",
 		}
 	],
+	# the org unit a transaction belongs to: filled on save (dms_suite/org/document_unit.py) and the
+	# key of its isolation (dms_suite/permissions.py)
+	**{
+		doctype: [
+			{
+				"fieldname": "dms_org_unit",
+				"fieldtype": "Link",
+				"options": "DMS Org Unit",
+				"label": "DMS Org Unit",
+				"insert_after": "company",
+				"search_index": 1,
+				"in_standard_filter": 1,
+				"ignore_user_permissions": 1,
+				"print_hide": 1,
+				"description": "Store, region or group this document belongs to; set from its warehouse or cost center when left empty.",
+			}
+		]
+		for doctype in ERPNEXT_TRANSACTION_DOCTYPES
+	},
 }
 
 

@@ -81,6 +81,14 @@ def test_summary_counts():
 	assert result["stock_entries"] == 9
 	assert [r["unit"] for r in result["regions"]] == ["NORTH", "EAST", "SOUTH"]
 	assert all(r["stock_value"] > 1_000_000 for r in result["regions"])
+	# the main job: what each kind of user sees through the permission-checked list API
+	assert [
+		(r["user"].split("@")[0], r["units"], r["stock_entries"], r["companies"]) for r in result["isolation"]
+	] == [
+		("group.exec", 13, 9, 4),
+		("north.manager", 4, 3, 1),
+		("south.store", 1, 1, 1),
+	]
 
 	lines = builder.summary_lines(result)
 	assert 10 <= len(lines) <= 20

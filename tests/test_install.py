@@ -9,7 +9,12 @@ import pytest
 
 import frappe
 
-from dms_suite.permissions import ERPNEXT_DOCTYPES, ORG_SCOPED_DOCTYPES
+from dms_suite.permissions import (
+	ERPNEXT_LEDGER_DOCTYPES,
+	ERPNEXT_MASTER_DOCTYPES,
+	ERPNEXT_TRANSACTION_DOCTYPES,
+	ORG_SCOPED_DOCTYPES,
+)
 from dms_suite.setup import DMS_ROLES, ERPNEXT_ROLES
 
 from .conftest import BENCH
@@ -38,7 +43,14 @@ def test_every_dms_doctype_is_tracked_and_isolated():
 		assert doctype in ORG_SCOPED_DOCTYPES, f"{doctype} holds DMS data but is not org-scoped"
 		assert "dms_suite.permissions.get_permission_query_conditions" in hooks_query[doctype]
 		assert "dms_suite.permissions.has_permission" in hooks_doc[doctype]
-	for doctype in ERPNEXT_DOCTYPES:
+	for doctype in ERPNEXT_TRANSACTION_DOCTYPES:
+		assert frappe.get_meta(doctype).has_field("dms_org_unit"), doctype
+		assert "dms_suite.permissions.get_permission_query_conditions" in hooks_query[doctype]
+		assert "dms_suite.permissions.has_permission" in hooks_doc[doctype]
+		assert (
+			"dms_suite.org.document_unit.set_org_unit" in frappe.get_hooks("doc_events")[doctype]["validate"]
+		)
+	for doctype in ERPNEXT_MASTER_DOCTYPES + ERPNEXT_LEDGER_DOCTYPES:
 		assert "dms_suite.permissions.get_erpnext_query_conditions" in hooks_query[doctype]
 
 
@@ -90,18 +102,18 @@ def test_install_and_uninstall_on_a_throwaway_site():
 		installed = site_python(
 			site,
 			"print(frappe.db.table_exists('DMS Org Unit'), frappe.db.exists('Role', 'DMS Region Manager') is not None,"
-			" frappe.get_meta('User Permission').has_field('dms_managed'))",
+			" frappe.get_meta('User Permission').has_field('dms_managed'), frappe.db.has_column('Stock Entry', 'dms_org_unit'))",
 		)
-		assert installed == "True True True"
+		assert installed == "True True True True"
 
 		bench("--site", site, "uninstall-app", "dms_suite", "--yes", "--no-backup", "--force")
 		left = site_python(
 			site,
 			"print(frappe.db.table_exists('DMS Org Unit'), frappe.db.exists('Role', 'DMS Region Manager') is not None,"
-			" frappe.db.has_column('User Permission', 'dms_managed'),"
+			" frappe.db.has_column('User Permission', 'dms_managed'), frappe.db.has_column('Sales Invoice', 'dms_org_unit'),"
 			" frappe.db.count('DocType', {'module': 'DMS Suite'}), frappe.db.exists('Module Def', 'DMS Suite') is not None,"
 			" 'dms_suite' in frappe.get_installed_apps())",
 		)
-		assert left == "False False False 0 False False"
+		assert left == "False False False False 0 False False"
 	finally:
 		bench("drop-site", site, *db, "--force", "--no-backup")

@@ -115,9 +115,8 @@ def test_sync_is_idempotent(org):
 	assert sync_user_permissions(users) == {"added": 0, "removed": 0}
 
 
-@pytest.fixture
-def stock_entries(org):
-	"""A draft Material Receipt into each store's vehicles warehouse."""
+def make_stock_entry(org, store, company, target=None, **fields):
+	"""A draft Material Receipt into ``target`` (default: the store's vehicles warehouse)."""
 	item = "DT-PART-1"
 	if not frappe.db.exists("Item", item):
 		frappe.get_doc(
@@ -127,31 +126,29 @@ def stock_entries(org):
 				"item_group": "All Item Groups",
 				"stock_uom": "Nos",
 				"is_stock_item": 1,
+				"valuation_rate": 100,
 			}
-		).insert()
-	entries = {}
-	for store, company in (("TN1", "north"), ("TN2", "north"), ("TS1", "south")):
-		warehouse = org.warehouses[f"{store} Vehicles"]
-		store_cost_center = cost_center(store, org.companies[company])
-		entry = frappe.get_doc(
-			{
-				"doctype": "Stock Entry",
-				"stock_entry_type": "Material Receipt",
-				"company": org.companies[company],
-				"to_warehouse": warehouse,
-				"items": [
-					{
-						"item_code": item,
-						"qty": 1,
-						"basic_rate": 100,
-						"t_warehouse": warehouse,
-						"cost_center": store_cost_center,
-					}
-				],
-			}
-		).insert()
-		entries[store] = entry.name
-	return entries
+		).insert(ignore_permissions=True)
+	warehouse = target or org.warehouses[f"{store} Vehicles"]
+	return frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"company": org.companies[company],
+			"items": [{"item_code": item, "qty": 1, "basic_rate": 100, "t_warehouse": warehouse}],
+			**fields,
+		}
+	).insert()
+
+
+@pytest.fixture
+def stock_entries(org):
+	"""A draft Material Receipt per store; none carries a header warehouse (as ERPNext leaves it when
+	rows go to several warehouses), so only the org unit can tell them apart."""
+	return {
+		store: make_stock_entry(org, store, company).name
+		for store, company in (("TN1", "north"), ("TN2", "north"), ("TS1", "south"))
+	}
 
 
 @pytest.mark.parametrize(
@@ -165,10 +162,14 @@ def stock_entries(org):
 	],
 )
 def test_erpnext_documents_follow_the_assignments(org, stock_entries, key, stores):
+	for store, name in stock_entries.items():
+		assert frappe.db.get_value("Stock Entry", name, "dms_org_unit") == store
 	frappe.set_user(org.users[key])
 	ours = set(stock_entries.values())
-	visible = set(frappe.get_list("Stock Entry", pluck="name", limit_page_length=0)) & ours
-	assert visible == {stock_entries[s] for s in stores}
+	assert set(frappe.get_list("Stock Entry", pluck="name", limit_page_length=0)) & ours == {
+		stock_entries[s] for s in stores
+	}
+	assert frappe.client.get_count("Stock Entry", filters={"name": ("in", sorted(ours))}) == len(stores)
 	for store, name in stock_entries.items():
 		assert frappe.has_permission("Stock Entry", "read", name) == (store in stores), (key, store)
 
@@ -176,6 +177,89 @@ def test_erpnext_documents_follow_the_assignments(org, stock_entries, key, store
 		r["value"] for r in frappe.desk.search.search_link("Warehouse", "Vehicles", page_length=100)
 	}
 	assert warehouses & set(org.warehouses.values()) == {org.warehouses[f"{s} Vehicles"] for s in stores}
+
+
+def test_store_user_sees_their_dispatch_to_the_region_transit_warehouse(org):
+	"""The transfer's warehouses are not all the store's; the document is the store's all the same."""
+	transit = frappe.db.get_value("DMS Org Unit", "TN", "transit_warehouse")
+	frappe.set_user(org.users["tn1_user"])
+	entry = make_stock_entry(
+		org,
+		"TN1",
+		"north",
+		target=transit,
+		stock_entry_type="Material Transfer",
+		dms_org_unit="TN1",
+		items=[
+			{
+				"item_code": "DT-PART-1",
+				"qty": 1,
+				"s_warehouse": org.warehouses["TN1 Parts"],
+				"t_warehouse": transit,
+			}
+		],
+	)
+	assert entry.dms_org_unit == "TN1"
+	assert entry.name in frappe.get_list("Stock Entry", pluck="name")
+	frappe.set_user(org.users["two_stores"])
+	assert not frappe.has_permission("Stock Entry", "read", entry.name)
+
+
+def test_store_user_cannot_file_a_document_in_another_store(org):
+	frappe.set_user(org.users["tn1_user"])
+	before = frappe.db.count("Stock Entry")
+	with pytest.raises(frappe.PermissionError):
+		make_stock_entry(org, "TN2", "north")  # into TN2's warehouse: TN2's document
+	with pytest.raises(frappe.PermissionError):
+		make_stock_entry(org, "TN1", "north", dms_org_unit="TN2")
+	frappe.set_user("Administrator")
+	assert frappe.db.count("Stock Entry") == before
+
+
+def test_org_unit_of_another_company_is_refused(org):
+	from dms_suite.org.document_unit import OrgUnitMismatchError
+
+	with pytest.raises(OrgUnitMismatchError, match="belongs to company"):
+		make_stock_entry(org, "TN1", "north", dms_org_unit="TS1")
+
+
+def test_document_without_warehouse_takes_the_creators_unit(org):
+	"""A Material Request with no warehouse yet: the store user's own store."""
+	frappe.set_user(org.users["tn1_user"])
+	request = frappe.get_doc(
+		{
+			"doctype": "Material Request",
+			"material_request_type": "Purchase",
+			"company": org.companies["north"],
+			"schedule_date": frappe.utils.add_days(frappe.utils.nowdate(), 7),
+			"items": [
+				{
+					"item_code": make_stock_entry(org, "TN1", "north").items[0].item_code,
+					"qty": 2,
+					"schedule_date": frappe.utils.add_days(frappe.utils.nowdate(), 7),
+					"warehouse": org.warehouses["TN1 Parts"],
+				}
+			],
+		}
+	).insert()
+	assert request.dms_org_unit == "TN1"
+	frappe.set_user("Administrator")
+	request.dms_org_unit = None
+	request.items[0].warehouse = None
+	from dms_suite.org.document_unit import derive_org_unit
+
+	assert derive_org_unit(request) == "TN"  # Administrator has no assignment: the company's top unit
+
+
+def test_plain_erpnext_user_is_not_narrowed(org, stock_entries):
+	"""Isolation applies to DMS users; an ERPNext user without a DMS role keeps ERPNext's behaviour."""
+	from .factories import make_user
+
+	user = make_user("dt.plain.stock@example.com", "Stock User")
+	frappe.set_user(user)
+	assert set(stock_entries.values()) <= set(
+		frappe.get_list("Stock Entry", pluck="name", limit_page_length=0)
+	)
 
 
 def test_unassigned_dms_user_sees_no_company(org):

@@ -1,43 +1,42 @@
 """Native ERPNext isolation: User Permissions kept in step with DMS org assignments.
 
-ERPNext documents (Stock Entry, Quotation, Sales Invoice, Delivery Note…) are not ours to hook, so
-a user's org assignments are turned into Frappe User Permissions on the companies, warehouses and
-cost centers of the units they may see. Frappe then applies them on every path (lists, forms,
-REST, reports, link search) like any hand-made User Permission.
+A user's org assignments become Frappe User Permissions on the companies, warehouses and cost
+centers of the units they may see, so ERPNext's masters and ledgers (Company, Warehouse, Cost
+Center, Bin, Stock Ledger Entry, GL Entry) and every link picker to them are narrowed by Frappe
+itself on every path. ERPNext transactions are narrowed by their org unit instead
+(dms_suite.permissions); of these permissions only Company applies to them.
 
-Each permission is made *applicable for* the ERPNext doctypes DMS users work in
-(``dms_suite.permissions.ERPNEXT_DOCTYPES``) that link to it, not for all doctypes: a store user's
-Cost Center permission must narrow Stock Entries, not hide their Company record because the
-company's default cost center is the region's.
+Each permission is made *applicable for* the doctypes it should narrow, not for all doctypes:
+a store's Warehouse permission must narrow the stock ledger, not hide the store's own transfer to
+the region's transit warehouse, nor the Company record whose default cost center is the region's.
 
 Rows written here carry ``dms_managed = 1``; only those are ever removed, so a User Permission an
-administrator made by hand is left alone. Users with an unrestricted role get none (they see all).
+administrator made by hand is left alone. Unrestricted users get none (they see all).
 """
 
 import frappe
 from frappe.utils import now
 
-from dms_suite.permissions import ERPNEXT_DOCTYPES, UNRESTRICTED_ROLES
+from dms_suite.permissions import ERPNEXT_DOCTYPES, ERPNEXT_LEDGER_DOCTYPES, UNRESTRICTED_ROLES
 
 MANAGED_DOCTYPES = ("Company", "Warehouse", "Cost Center")
 
 
 def applicable_doctypes(allow: str) -> list[str]:
-	"""The work doctypes a permission on ``allow`` narrows: ``allow`` itself and those linking to it.
+	"""The doctypes a permission on ``allow`` narrows.
 
-	Among the managed masters only Company narrows the others (a warehouse or cost center belongs to
-	a company); a Company record is not hidden because its default warehouse or cost center is one
-	the user may not use.
+	Company: every DMS-relevant ERPNext doctype linking to Company. Warehouse and Cost Center: the
+	master itself and the ledgers linking to it.
 	"""
-	doctypes = []
-	for doctype in ERPNEXT_DOCTYPES:
-		if doctype in MANAGED_DOCTYPES and doctype != allow and allow != "Company":
+	candidates = ERPNEXT_DOCTYPES if allow == "Company" else ERPNEXT_LEDGER_DOCTYPES
+	doctypes = [allow]
+	for doctype in candidates:
+		if doctype == allow:
 			continue
-		meta = frappe.get_meta(doctype)
-		links = [
-			df for df in meta.get_link_fields() if df.options == allow and not df.ignore_user_permissions
-		]
-		if doctype == allow or links:
+		if any(
+			df.options == allow and not df.ignore_user_permissions
+			for df in frappe.get_meta(doctype).get_link_fields()
+		):
 			doctypes.append(doctype)
 	return doctypes
 
@@ -138,6 +137,11 @@ def _wanted_permissions(users: list[str]) -> set[tuple[str, str, str]]:
 		left join `tabDMS Org Unit Warehouse` unit_warehouse
 			on unit_warehouse.parent = unit.name and unit_warehouse.parenttype = 'DMS Org Unit'
 		where assignment.user in %(users)s
+			and exists (
+				select 1 from `tabHas Role` has_role
+				where has_role.parent = assignment.user and has_role.parenttype = 'User'
+					and has_role.role like 'DMS %%'
+			)
 			and not exists (
 				select 1 from `tabHas Role` has_role
 				where has_role.parent = assignment.user and has_role.parenttype = 'User'
