@@ -103,9 +103,80 @@ def build_tree(frappe, units: int):
 	return names
 
 
+def scoped_transactions(frappe, units, entries):
+	"""Stock Entry list (page of 20, newest first) and count for a store user, over ``entries`` headers
+	spread over all units. Synthetic header rows (bulk insert, rolled back): this measures the
+	isolation condition on the list query, not posting."""
+	from frappe.utils import add_to_date, now_datetime
+
+	company = frappe.db.get_value("DMS Org Unit", units[0], "company")
+	base = now_datetime()
+	start = time.perf_counter()
+	frappe.db.bulk_insert(
+		"Stock Entry",
+		fields=[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"company",
+			"purpose",
+			"stock_entry_type",
+			"posting_date",
+			"dms_org_unit",
+		],
+		values=(
+			(
+				f"BM-STE-{i:07d}",
+				add_to_date(base, seconds=-i),
+				add_to_date(base, seconds=-i),
+				"Administrator",
+				"Administrator",
+				1,
+				company,
+				"Material Receipt",
+				"Material Receipt",
+				base.date(),
+				units[i % len(units)],
+			)
+			for i in range(entries)
+		),
+		chunk_size=5_000,
+	)
+	print(
+		f"stock entries: {entries} synthetic headers over {len(units)} units inserted in {time.perf_counter() - start:.1f} s"
+	)
+	for email in ("bm.store@example.com", "bm.region@example.com", "Administrator"):
+		frappe.set_user(email)
+		med, p95 = timed(
+			lambda: frappe.get_list(
+				"Stock Entry",
+				fields=["name", "posting_date", "dms_org_unit"],
+				order_by="creation desc",
+				limit_page_length=20,
+			)
+		)
+		count = (
+			frappe.db.count("Stock Entry")
+			if email == "Administrator"
+			else len(frappe.get_list("Stock Entry", limit_page_length=0))
+		)
+		cmed, cp95 = timed(
+			lambda: frappe.get_list("Stock Entry", fields=["count(*) as n"], limit_page_length=0)
+		)
+		frappe.set_user("Administrator")
+		print(
+			f"  Stock Entry list as {email} ({count} visible): page of 20 median {med:.1f} ms, p95 {p95:.1f} ms;"
+			f" count median {cmed:.1f} ms, p95 {cp95:.1f} ms"
+		)
+
+
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--units", type=int, default=500)
+	parser.add_argument("--entries", type=int, default=100_000, help="synthetic Stock Entry headers")
 	args = parser.parse_args()
 
 	import frappe
@@ -180,6 +251,8 @@ def main():
 			lambda: frappe.get_list("DMS Org Unit", fields=["name", "unit_type"], limit_page_length=0)
 		)
 		print(f"  unscoped list as Administrator: median {med:.2f} ms, p95 {p95:.2f} ms")
+
+		scoped_transactions(frappe, names, args.entries)
 
 		users = ["bm.store@example.com", "bm.region@example.com"]
 		med, p95 = timed(lambda: sync_user_permissions(users), repeat=10)

@@ -52,5 +52,10 @@ doc_events = {
 	},
 }
 
+# Frappe's global search checks the doctype of a hit, not the hit: narrow it to readable records
+override_whitelisted_methods = {
+	"frappe.utils.global_search.search": "dms_suite.overrides.global_search.search",
+}
+
 # Tree views
 treeviews = ["DMS Org Unit"]

@@ -279,3 +279,34 @@ def test_effective_policy_api_checks_permission_first(org):
 	assert get_effective_policy("TN1")["safety_stock_days"] == 5
 	with pytest.raises(frappe.PermissionError):
 		get_effective_policy("TS1")
+
+
+@pytest.fixture
+def global_search_hits(org):
+	"""Index TN1 and TS1 in global search (a MyISAM table: not rolled back, so removed here)."""
+	settings = frappe.get_single("Global Search Settings")
+	settings.append("allowed_in_global_search", {"document_type": "DMS Org Unit"})
+	settings.save()
+	frappe.cache.hdel("global_search", "search_priorities")
+	for unit in ("TN1", "TS1"):
+		frappe.db.sql(
+			"insert into __global_search (doctype, name, title, content) values (%s, %s, %s, %s)",
+			("DMS Org Unit", unit, unit, f"dmsglobalprobe store {unit}"),
+		)
+	yield
+	frappe.db.sql("delete from __global_search where content like 'dmsglobalprobe%%'")
+	frappe.cache.hdel("global_search", "search_priorities")
+
+
+def test_global_search_returns_only_readable_records(org, global_search_hits):
+	from frappe.handler import get_attr
+
+	search = get_attr(
+		frappe.get_hooks("override_whitelisted_methods")["frappe.utils.global_search.search"][-1]
+	)
+	as_user(org, "tn1_user")
+	assert {hit["name"] for hit in search("dmsglobalprobe")} == {"TN1"}
+	as_user(org, "two_stores")
+	assert {hit["name"] for hit in search("dmsglobalprobe")} == {"TS1"}
+	as_user(org, "exec")
+	assert {hit["name"] for hit in search("dmsglobalprobe")} == {"TN1", "TS1"}
