@@ -22,23 +22,27 @@ def make_company(name: str, abbr: str, parent: str | None = None, is_group: int 
 	return name
 
 
-def make_warehouse(name: str, company: str, **properties) -> str:
-	abbr = frappe.get_cached_value("Company", company, "abbr")
-	full = f"{name} - {abbr}"
-	if not frappe.db.exists("Warehouse", full):
-		parent = frappe.db.get_value(
-			"Warehouse", {"company": company, "is_group": 1, "parent_warehouse": ("is", "not set")}
+def _make_company_node(
+	doctype: str, name: str, company: str, name_field: str, parent_field: str, **props
+) -> str:
+	"""Get-or-create a warehouse or cost center ``<name> - <abbr>`` under the company's root group."""
+	full = f"{name} - {frappe.get_cached_value('Company', company, 'abbr')}"
+	if not frappe.db.exists(doctype, full):
+		root = frappe.db.get_value(
+			doctype, {"company": company, "is_group": 1, parent_field: ("is", "not set")}
 		)
 		frappe.get_doc(
-			{
-				"doctype": "Warehouse",
-				"warehouse_name": name,
-				"company": company,
-				"parent_warehouse": parent,
-				**properties,
-			}
+			{"doctype": doctype, name_field: name, "company": company, parent_field: root, **props}
 		).insert()
 	return full
+
+
+def make_warehouse(name: str, company: str, **properties) -> str:
+	return _make_company_node("Warehouse", name, company, "warehouse_name", "parent_warehouse", **properties)
+
+
+def make_cost_center(name: str, company: str) -> str:
+	return _make_company_node("Cost Center", name, company, "cost_center_name", "parent_cost_center")
 
 
 def transit_warehouse(company: str) -> str:

@@ -14,6 +14,7 @@ from .factories import (
 	assign,
 	main_cost_center,
 	make_company,
+	make_cost_center,
 	make_unit,
 	make_user,
 	make_warehouse,
@@ -40,24 +41,6 @@ EXPECTED_UNITS = {
 	"unassigned": set(),
 	"accountant": {"TS", "TS1"},
 }
-
-
-def cost_center(name: str, company: str) -> str:
-	abbr = frappe.get_cached_value("Company", company, "abbr")
-	full = f"{name} - {abbr}"
-	if not frappe.db.exists("Cost Center", full):
-		parent = frappe.db.get_value(
-			"Cost Center", {"company": company, "is_group": 1, "parent_cost_center": ("is", "not set")}
-		)
-		frappe.get_doc(
-			{
-				"doctype": "Cost Center",
-				"cost_center_name": name,
-				"company": company,
-				"parent_cost_center": parent,
-			}
-		).insert()
-	return full
 
 
 def build_org():
@@ -98,7 +81,7 @@ def build_org():
 		north,
 		"TN",
 		stock_warehouse=wh["TN1 Vehicles"],
-		cost_center=cost_center("TN1", north),
+		cost_center=make_cost_center("TN1", north),
 		warehouses=[
 			{"warehouse": wh["TN1 Vehicles"], "purpose": "Vehicles"},
 			{"warehouse": wh["TN1 Parts"], "purpose": "Parts"},
@@ -110,7 +93,7 @@ def build_org():
 		north,
 		"TN",
 		stock_warehouse=wh["TN2 Vehicles"],
-		cost_center=cost_center("TN2", north),
+		cost_center=make_cost_center("TN2", north),
 		policies=[{"policy": "safety_stock_days", "value": "0"}],
 	)
 	make_unit(
@@ -122,7 +105,12 @@ def build_org():
 		policies=[{"policy": "transfer_rule", "value": "Lowest Cost"}],
 	)
 	make_unit(
-		"TS1", "Store", south, "TS", stock_warehouse=wh["TS1 Vehicles"], cost_center=cost_center("TS1", south)
+		"TS1",
+		"Store",
+		south,
+		"TS",
+		stock_warehouse=wh["TS1 Vehicles"],
+		cost_center=make_cost_center("TS1", south),
 	)
 
 	users = {key: make_user(email, role) for key, (email, role) in USERS.items()}
