@@ -3,6 +3,7 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from dms_suite.org.document_unit import enqueue_backfill
 from dms_suite.permissions import ERPNEXT_TRANSACTION_DOCTYPES
 
 # Function permissions: what each role may do comes from DocPerms on the doctypes;
@@ -74,6 +75,8 @@ def after_install():
 	create_roles()
 	create_role_profiles()
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	# existing ERPNext documents get their org unit in the background (dms_suite/org/document_unit.py)
+	enqueue_backfill()
 
 
 def after_migrate():

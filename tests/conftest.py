@@ -83,10 +83,8 @@ def rollback(frappe_site):
 def _clear_dms_caches():
 	import frappe
 
-	from dms_suite.org.policy import clear_policy_cache
-	from dms_suite.permissions import clear_scope_cache
+	from dms_suite.dms_suite.doctype.dms_org_unit.dms_org_unit import clear_tree_caches
 
-	clear_policy_cache()
-	clear_scope_cache()
+	clear_tree_caches()
 	frappe.cache.delete_value("user_permissions")
 	frappe.clear_cache()

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils.nestedset import NestedSet
 
 from dms_suite.org import tree
+from dms_suite.org.document_unit import clear_unit_maps, enqueue_backfill
 from dms_suite.org.policy import clear_policy_cache
 from dms_suite.org.user_permissions import sync_user_permissions, users_assigned_within
 from dms_suite.permissions import clear_scope_cache
@@ -77,8 +78,7 @@ class DMSOrgUnit(NestedSet):
 
 	def on_update(self):
 		super().on_update()
-		clear_policy_cache()
-		clear_scope_cache()
+		clear_tree_caches()
 		before = self.get_doc_before_save()
 		if (
 			before is None
@@ -89,6 +89,7 @@ class DMSOrgUnit(NestedSet):
 				[before.parent_dms_org_unit] if before and before.parent_dms_org_unit else []
 			)
 			sync_user_permissions(users_assigned_within(units))
+			enqueue_backfill()  # documents in newly mapped warehouses get their unit
 
 	def warehouses_changed(self, before) -> bool:
 		return {r.warehouse for r in before.warehouses} != {r.warehouse for r in self.warehouses}
@@ -96,12 +97,18 @@ class DMSOrgUnit(NestedSet):
 	def on_trash(self):
 		users = users_assigned_within([self.name])
 		super().on_trash(allow_root_deletion=True)
-		clear_policy_cache()
-		clear_scope_cache()
+		clear_tree_caches()
 		self.flags.users_to_sync = users
 
 	def after_delete(self):
 		sync_user_permissions(self.flags.users_to_sync or [])
+
+
+def clear_tree_caches():
+	"""Everything derived from the tree: effective policies, user scopes, the document-unit maps."""
+	clear_policy_cache()
+	clear_scope_cache()
+	clear_unit_maps()
 
 
 @frappe.whitelist()
