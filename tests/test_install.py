@@ -31,6 +31,16 @@ def test_roles_and_role_profiles_exist():
 		assert profile_roles >= {role, *erpnext_roles}
 
 
+def test_desk_workspace():
+	workspace = frappe.get_doc("Workspace", "DMS")
+	assert workspace.module == "DMS Suite" and workspace.public
+	assert {s.link_to for s in workspace.shortcuts} == {
+		"DMS Org Unit",
+		"DMS Org Assignment",
+		"DMS Org Unit Policies",
+	}
+
+
 def test_custom_field_on_user_permission():
 	assert frappe.get_meta("User Permission").has_field("dms_managed")
 
@@ -112,8 +122,8 @@ def test_install_and_uninstall_on_a_throwaway_site():
 			"print(frappe.db.table_exists('DMS Org Unit'), frappe.db.exists('Role', 'DMS Region Manager') is not None,"
 			" frappe.db.has_column('User Permission', 'dms_managed'), frappe.db.has_column('Sales Invoice', 'dms_org_unit'),"
 			" frappe.db.count('DocType', {'module': 'DMS Suite'}), frappe.db.exists('Module Def', 'DMS Suite') is not None,"
-			" 'dms_suite' in frappe.get_installed_apps())",
+			" 'dms_suite' in frappe.get_installed_apps(), frappe.db.exists('Workspace', 'DMS') is not None)",
 		)
-		assert left == "False False False False 0 False False"
+		assert left == "False False False False 0 False False False"
 	finally:
 		bench("drop-site", site, *db, "--force", "--no-backup")
