@@ -266,9 +266,16 @@ def test_tree_view_shows_only_the_users_branch(org):
 	from dms_suite.dms_suite.doctype.dms_org_unit.dms_org_unit import get_children
 
 	as_user(org, "north_manager")
+	assert ours(row["value"] for row in get_children("DMS Org Unit")) == {"TN"}
 	assert {row["value"] for row in get_children("DMS Org Unit", parent="TN")} == {"TN1", "TN2"}
 	assert {row["value"] for row in get_children("DMS Org Unit", parent="TS")} == set()
+	as_user(org, "two_stores")  # two stores in two regions: two roots
+	assert ours(row["value"] for row in get_children("DMS Org Unit")) == {
+		"TN2",
+		"TS1",
+	}
 	as_user(org, "exec")
+	assert "TG" in {row["value"] for row in get_children("DMS Org Unit")}
 	assert {row["value"] for row in get_children("DMS Org Unit", parent="TG")} == {"TN", "TS"}
 
 

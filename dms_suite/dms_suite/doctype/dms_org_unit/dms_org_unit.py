@@ -9,7 +9,7 @@ from dms_suite.org import tree
 from dms_suite.org.document_unit import clear_unit_maps, enqueue_backfill
 from dms_suite.org.policy import clear_policy_cache
 from dms_suite.org.user_permissions import sync_user_permissions, users_assigned_within
-from dms_suite.permissions import clear_scope_cache
+from dms_suite.permissions import clear_scope_cache, get_user_units
 
 # fields whose change alters which ERPNext records the unit's users may see
 MAPPING_FIELDS = ("parent_dms_org_unit", "company", "cost_center", "stock_warehouse", "transit_warehouse")
@@ -113,9 +113,27 @@ def clear_tree_caches():
 
 @frappe.whitelist()
 def get_children(doctype: str, parent: str | None = None, is_root: bool = False, **filters) -> list[dict]:
-	"""Tree view: the children of ``parent`` the user may see (permission-checked by get_list)."""
+	"""Tree view: the children of ``parent`` the user may see (permission-checked by get_list).
+
+	Without a parent (the tree's first call, or the root of a forest), a user who cannot see the
+	group gets the tops of what they can see: their assigned units (a region manager's tree starts
+	at the region; a user of two stores in two regions gets two roots).
+	"""
 	fields = ["name as value", "unit_name as title", "is_group as expandable", "unit_type", "company"]
-	conditions = {"parent_dms_org_unit": parent or ""}
-	if is_root or not parent:
-		conditions = {"parent_dms_org_unit": ("is", "not set")}
-	return frappe.get_list("DMS Org Unit", fields=fields, filters=conditions, order_by="unit_name")
+	if parent and parent != doctype:
+		return frappe.get_list(
+			"DMS Org Unit", fields=fields, filters={"parent_dms_org_unit": parent}, order_by="unit_name"
+		)
+
+	units = get_user_units()
+	if units is None:
+		return frappe.get_list(
+			"DMS Org Unit",
+			fields=fields,
+			filters={"parent_dms_org_unit": ("is", "not set")},
+			order_by="unit_name",
+		)
+	visible = frappe.get_list(
+		"DMS Org Unit", fields=[*fields, "parent_dms_org_unit"], order_by="unit_name", limit_page_length=0
+	)
+	return [row for row in visible if row.pop("parent_dms_org_unit") not in units]

@@ -2,8 +2,6 @@ frappe.treeview_settings["DMS Org Unit"] = {
 	get_tree_nodes: "dms_suite.dms_suite.doctype.dms_org_unit.dms_org_unit.get_children",
 	breadcrumb: "DMS Suite",
 	title: __("Dealer Organisation"),
-	root_label: "DMS Org Unit",
-	get_tree_root: false,
 	fields: [
 		{ fieldtype: "Data", fieldname: "unit_name", label: __("Unit Name"), reqd: true },
 		{ fieldtype: "Data", fieldname: "unit_code", label: __("Unit Code"), reqd: true },
