@@ -156,8 +156,9 @@ def _units_of(doc, ptype: str | None) -> list[str]:
 		unit = derive_org_unit(doc)
 	units = [unit or ""]
 	if ptype in WRITE_PTYPES and not doc.is_new():
-		stored = frappe.db.get_value(doc.doctype, doc.name, field)
-		if stored is not None and stored != units[0]:
+		# a stored record without a unit is nobody's: it cannot be claimed by saving a unit into it
+		stored = frappe.db.get_value(doc.doctype, doc.name, field) or ""
+		if stored != units[0]:
 			units.append(stored)
 	return units
 

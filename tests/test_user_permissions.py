@@ -216,6 +216,22 @@ def test_store_user_cannot_file_a_document_in_another_store(org):
 	assert frappe.db.count("Stock Entry") == before
 
 
+def test_unplaced_document_cannot_be_claimed_by_saving_a_unit_into_it(org):
+	"""A PUT on /api/resource with the caller's own unit must not adopt a document that has none."""
+	import json
+
+	import frappe.api.v1
+
+	entry = make_stock_entry(org, "TN1", "north")
+	frappe.db.set_value("Stock Entry", entry.name, "dms_org_unit", None)
+	frappe.set_user(org.users["tn1_user"])
+	frappe.local.form_dict = frappe._dict(data=json.dumps({"dms_org_unit": "TN1"}))
+	with pytest.raises(frappe.PermissionError):
+		frappe.api.v1.update_doc("Stock Entry", entry.name)
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("Stock Entry", entry.name, "dms_org_unit") is None
+
+
 def test_org_unit_of_another_company_is_refused(org):
 	from dms_suite.org.document_unit import OrgUnitMismatchError
 
