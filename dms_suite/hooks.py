@@ -28,6 +28,8 @@ permission_query_conditions = {
 	doctype: "dms_suite.permissions.get_permission_query_conditions" for doctype in ORG_SCOPED_DOCTYPES
 }
 has_permission = {doctype: "dms_suite.permissions.has_permission" for doctype in ORG_SCOPED_DOCTYPES}
+# child rows of those doctypes follow their parent record (Frappe checks only the parent doctype)
+permission_query_conditions["*"] = "dms_suite.permissions.get_child_table_conditions"
 
 # ERPNext masters and ledgers are narrowed by managed User Permissions; these hooks only shut out
 # DMS users who are assigned to no unit (and so have no User Permission at all)
@@ -52,9 +54,11 @@ doc_events = {
 	},
 }
 
-# Frappe's global search checks the doctype of a hit, not the hit: narrow it to readable records
+# Frappe checks the doctype of a global-search hit or of a child row, not the record itself
 override_whitelisted_methods = {
 	"frappe.utils.global_search.search": "dms_suite.overrides.global_search.search",
+	# child rows follow their parent record (lists: get_child_table_conditions above)
+	"frappe.client.get": "dms_suite.overrides.client.get",
 }
 
 # Tree views

@@ -173,3 +173,35 @@ def has_erpnext_permission(
 	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
 ) -> bool | None:
 	return False if get_user_units(user) == frozenset() else None
+
+
+def get_child_table_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Child rows are only as visible as their parent.
+
+	Frappe lets a list query on a child table (``frappe.client.get_list("Stock Entry Detail",
+	parent="Stock Entry")``, ``/api/resource`` with ``parent``) check the parent *doctype* but not
+	the parent *record*, so a store user could read every store's rows. Registered for all doctypes
+	("*"); for a child table of an org-scoped doctype it keeps the rows whose parent is in scope.
+	"""
+	meta = frappe.get_meta(doctype)
+	if not meta.istable:
+		return ""
+	parents = [
+		parent
+		for parent in ORG_SCOPED_DOCTYPES
+		if any(table.options == doctype for table in frappe.get_meta(parent).get_table_fields())
+	]
+	if not parents:
+		return ""
+	units = get_user_units(user)
+	if units is None:
+		return ""
+	child = f"`tab{doctype}`"
+	clauses = [f"{child}.parenttype not in ({', '.join(frappe.db.escape(p) for p in parents)})"]
+	for parent in parents:
+		in_scope = scope_condition(f"`tab{parent}`.`{ORG_SCOPED_DOCTYPES[parent]}`", units)
+		clauses.append(
+			f"({child}.parenttype = {frappe.db.escape(parent)}"
+			f" and {child}.parent in (select `tab{parent}`.name from `tab{parent}` where {in_scope}))"
+		)
+	return "(" + " or ".join(clauses) + ")"

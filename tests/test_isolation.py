@@ -317,3 +317,32 @@ def test_global_search_returns_only_readable_records(org, global_search_hits):
 	assert {hit["name"] for hit in search("dmsglobalprobe")} == {"TS1"}
 	as_user(org, "exec")
 	assert {hit["name"] for hit in search("dmsglobalprobe")} == {"TN1", "TS1"}
+
+
+def test_child_rows_follow_their_parent_record(org):
+	"""Frappe checks child tables against the parent doctype only; rows must follow the parent record."""
+	import frappe.client
+
+	as_user(org, "tn1_user")
+	rows = frappe.client.get_list(
+		"DMS Org Unit Policy", fields=["parent"], parent="DMS Org Unit", limit_page_length=0
+	)
+	assert ours(r["parent"] for r in rows) == set()  # TN1 sets no policy; TG, TN, TN2, TS rows are not theirs
+	rows = frappe.client.get_list(
+		"DMS Org Unit Warehouse", fields=["parent"], parent="DMS Org Unit", limit_page_length=0
+	)
+	assert ours(r["parent"] for r in rows) == {"TN1"}
+	assert (
+		frappe.client.get_value("DMS Org Unit Policy", "value", {"parent": "TG"}, parent="DMS Org Unit") == {}
+	)
+
+	get = frappe.get_attr(frappe.get_hooks("override_whitelisted_methods")["frappe.client.get"][-1])
+	assert get("DMS Org Unit Warehouse", filters={"parent": "TN1"}, parent="DMS Org Unit")["parent"] == "TN1"
+	with pytest.raises(frappe.PermissionError):
+		get("DMS Org Unit Policy", filters={"parent": "TG"}, parent="DMS Org Unit")
+
+	as_user(org, "exec")
+	rows = frappe.client.get_list(
+		"DMS Org Unit Policy", fields=["parent"], parent="DMS Org Unit", limit_page_length=0
+	)
+	assert ours(r["parent"] for r in rows) == {"TG", "TN", "TN2", "TS"}

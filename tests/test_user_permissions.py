@@ -170,6 +170,10 @@ def test_erpnext_documents_follow_the_assignments(org, stock_entries, key, store
 		stock_entries[s] for s in stores
 	}
 	assert frappe.client.get_count("Stock Entry", filters={"name": ("in", sorted(ours))}) == len(stores)
+	rows = frappe.client.get_list(
+		"Stock Entry Detail", fields=["parent"], parent="Stock Entry", limit_page_length=0
+	)
+	assert {r["parent"] for r in rows} & ours == {stock_entries[s] for s in stores}
 	for store, name in stock_entries.items():
 		assert frappe.has_permission("Stock Entry", "read", name) == (store in stores), (key, store)
 

@@ -1,0 +1,21 @@
+"""``frappe.client.get`` for child rows: the row is only as readable as its parent record.
+
+Frappe checks a child table against its parent *doctype* only, so ``frappe.client.get("Stock Entry
+Detail", filters={"parent": "<another store's entry>"}, parent="Stock Entry")`` would return another
+store's row. Lists of child rows are narrowed by ``dms_suite.permissions.get_child_table_conditions``.
+"""
+
+import frappe
+import frappe.client
+
+from dms_suite.permissions import ORG_SCOPED_DOCTYPES
+
+
+@frappe.whitelist()
+def get(
+	doctype: str, name: str | None = None, filters: str | dict | None = None, parent: str | None = None
+) -> dict:
+	result = frappe.client.get(doctype, name=name, filters=filters, parent=parent)
+	if frappe.is_table(doctype) and result.get("parenttype") in ORG_SCOPED_DOCTYPES:
+		frappe.has_permission(result["parenttype"], "read", result["parent"], throw=True)
+	return result
