@@ -1,7 +1,6 @@
 """Small get-or-create helpers for tests, on ERPNext's own ones where they exist."""
 
 import frappe
-from frappe.utils import random_string
 
 
 def make_company(name: str, abbr: str, parent: str | None = None, is_group: int = 0) -> str:
@@ -92,7 +91,3 @@ def make_user(email: str, *roles: str) -> str:
 
 def assign(user: str, unit: str):
 	return frappe.get_doc({"doctype": "DMS Org Assignment", "user": user, "org_unit": unit}).insert()
-
-
-def unique(prefix: str) -> str:
-	return f"{prefix}-{random_string(6).upper()}"

@@ -280,12 +280,18 @@ def test_tree_view_shows_only_the_users_branch(org):
 
 
 def test_effective_policy_api_checks_permission_first(org):
-	from dms_suite.api.org import get_effective_policy
+	from dms_suite.api.org import get_effective_policy, get_policy_overview
 
 	as_user(org, "tn1_user")
 	assert get_effective_policy("TN1")["safety_stock_days"] == 5
+	overview = {row["policy"]: (row["value"], row["source"]) for row in get_policy_overview("TN1")}
+	assert overview["safety_stock_days"] == (5, "TN")
+	assert overview["transfer_rule"] == ("Nearest", "TG")  # read from a unit the user cannot open
+	assert overview["transfer_approval_limit"] == (0.0, None)
 	with pytest.raises(frappe.PermissionError):
 		get_effective_policy("TS1")
+	with pytest.raises(frappe.PermissionError):
+		get_policy_overview("TS1")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from dms_suite.org.policy import (
 	InvalidPolicyValueError,
 	get_effective_policies,
 	get_effective_policy,
-	get_policy_source,
+	get_policy_sources,
 )
 
 
@@ -19,8 +19,8 @@ def test_set_at_group_override_at_region_read_at_store(org):
 	assert tn1["safety_stock_days"] == 5  # TN overrides TG's 10
 	assert tn1["transfer_rule"] == "Nearest"  # from TG
 	assert tn1["monthly_sales_target"] == 1_000_000.0  # from TG
-	assert get_policy_source("TN1", "safety_stock_days") == "TN"
-	assert get_policy_source("TN1", "monthly_sales_target") == "TG"
+	assert get_policy_sources("TN1")["safety_stock_days"] == "TN"
+	assert get_policy_sources("TN1")["monthly_sales_target"] == "TG"
 
 	ts1 = get_effective_policy("TS1")
 	assert ts1["safety_stock_days"] == 10  # from TG
@@ -29,14 +29,14 @@ def test_set_at_group_override_at_region_read_at_store(org):
 
 def test_zero_is_a_value_not_unset(org):
 	assert get_effective_policy("TN2")["safety_stock_days"] == 0
-	assert get_policy_source("TN2", "safety_stock_days") == "TN2"
+	assert get_policy_sources("TN2")["safety_stock_days"] == "TN2"
 
 
 def test_unset_everywhere_falls_back_to_default(org):
 	assert (
 		get_effective_policy("TN1")["transfer_approval_limit"] == POLICIES["transfer_approval_limit"].default
 	)
-	assert get_policy_source("TN1", "transfer_approval_limit") is None
+	assert "transfer_approval_limit" not in get_policy_sources("TN1")
 
 
 def test_change_at_group_reaches_descendants_through_the_cache(org):

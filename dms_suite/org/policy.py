@@ -93,24 +93,23 @@ def get_effective_policies(units: list[str] | None = None) -> dict[str, dict[str
 	return {u: resolved[u] for u in units}
 
 
-def get_policy_source(unit: str, policy: str) -> str | None:
-	"""The unit whose row gives ``unit`` its value of ``policy`` (None when it is the default)."""
-	unit_table = frappe.qb.DocType("DMS Org Unit")
-	ancestor = frappe.qb.DocType("DMS Org Unit").as_("ancestor")
-	row = frappe.qb.DocType("DMS Org Unit Policy")
-	found = (
-		frappe.qb.from_(unit_table)
-		.join(ancestor)
-		.on((ancestor.lft <= unit_table.lft) & (ancestor.rgt >= unit_table.rgt))
-		.join(row)
-		.on((row.parent == ancestor.name) & (row.parenttype == "DMS Org Unit"))
-		.select(ancestor.name)
-		.where((unit_table.name == unit) & (row.policy == policy))
-		.orderby(ancestor.lft, order=frappe.qb.desc)
-		.limit(1)
-		.run()
+def get_policy_sources(unit: str) -> dict[str, str]:
+	"""For each policy set on the path to the root: the unit whose row gives ``unit`` its value
+	(one query). A policy missing here comes from the defaults."""
+	rows = frappe.db.sql(
+		"""
+		select policy.policy, ancestor.name
+		from `tabDMS Org Unit` unit
+		join `tabDMS Org Unit` ancestor on ancestor.lft <= unit.lft and ancestor.rgt >= unit.rgt
+		join `tabDMS Org Unit Policy` policy
+			on policy.parent = ancestor.name and policy.parenttype = 'DMS Org Unit'
+			and policy.parentfield = 'policies'
+		where unit.name = %s
+		order by ancestor.lft
+		""",
+		unit,
 	)
-	return found[0][0] if found else None
+	return dict(rows)  # deeper rows come later and win
 
 
 def clear_policy_cache() -> None:

@@ -189,16 +189,3 @@ def validate_children_still_fit(unit) -> None:
 	parent_row = frappe._dict(name=unit.name, company=unit.company)
 	for child in children:
 		validate_company_under(child.company, parent_row)
-
-
-def get_subtree(unit: str) -> list[str]:
-	"""The unit and all its descendants."""
-	bounds = frappe.db.get_value("DMS Org Unit", unit, ["lft", "rgt"], as_dict=True)
-	if not bounds:
-		return []
-	return frappe.get_all(
-		"DMS Org Unit",
-		filters={"lft": (">=", bounds.lft), "rgt": ("<=", bounds.rgt)},
-		pluck="name",
-		order_by="lft",
-	)

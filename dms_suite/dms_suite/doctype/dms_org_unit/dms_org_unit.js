@@ -18,14 +18,20 @@ frappe.ui.form.on("DMS Org Unit", {
 		if (!frm.is_new()) {
 			frm.add_custom_button(__("Effective Policies"), () => {
 				frappe.call({
-					method: "dms_suite.api.org.get_effective_policy",
+					method: "dms_suite.api.org.get_policy_overview",
 					type: "GET",
 					args: { unit: frm.doc.name },
 				}).then((r) => {
-					const rows = Object.entries(r.message || {})
-						.map(([k, v]) => `<tr><td>${frappe.utils.escape_html(k)}</td><td>${frappe.utils.escape_html(String(v))}</td></tr>`)
+					const esc = frappe.utils.escape_html;
+					const rows = (r.message || [])
+						.map((row) => `<tr><td>${esc(row.label)}</td><td>${esc(String(row.value))}</td>
+							<td>${row.source ? esc(row.source) : __("default")}</td></tr>`)
 						.join("");
-					frappe.msgprint({ title: __("Effective Policies"), message: `<table class="table table-bordered">${rows}</table>` });
+					frappe.msgprint({
+						title: __("Effective Policies"),
+						message: `<table class="table table-bordered"><tr><th>${__("Policy")}</th><th>${__("Value")}</th>
+							<th>${__("Set at")}</th></tr>${rows}</table>`,
+					});
 				});
 			});
 		}
