@@ -61,5 +61,11 @@ override_whitelisted_methods = {
 	"frappe.client.get": "dms_suite.overrides.client.get",
 }
 
+# Scheduled jobs: the replenishment planner, overdue shipments (dms_suite/stock/planner.py)
+scheduler_events = {
+	"hourly_long": ["dms_suite.stock.planner.run_scheduled_planner"],
+	"daily": ["dms_suite.stock.planner.flag_overdue_shipments"],
+}
+
 # Tree views
 treeviews = ["DMS Org Unit"]

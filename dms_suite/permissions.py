@@ -46,12 +46,22 @@ ERPNEXT_LEDGER_DOCTYPES = ("Bin", "Stock Ledger Entry", "GL Entry")
 ERPNEXT_DOCTYPES = ERPNEXT_MASTER_DOCTYPES + ERPNEXT_LEDGER_DOCTYPES + ERPNEXT_TRANSACTION_DOCTYPES
 
 # Every doctype isolated by org unit, with the field naming its unit. A doctype added here is isolated
-# on every path (hooks.py registers both hooks for each key).
-ORG_SCOPED_DOCTYPES: dict[str, str] = {
+# on every path (hooks.py registers both hooks for each key). With several fields (a transfer has a
+# source and a target), a user who has any one of the units in scope sees the record.
+ORG_SCOPED_DOCTYPES: dict[str, str | tuple[str, ...]] = {
 	"DMS Org Unit": "name",
 	"DMS Org Assignment": "org_unit",
+	"DMS Safety Level": "org_unit",
+	"DMS Freight Route": ("source_unit", "target_unit"),
+	"Cross Region Transfer": ("source_unit", "target_unit"),
 	**{doctype: "dms_org_unit" for doctype in ERPNEXT_TRANSACTION_DOCTYPES},
 }
+
+
+def scope_fields(doctype: str) -> tuple[str, ...]:
+	fields = ORG_SCOPED_DOCTYPES[doctype]
+	return (fields,) if isinstance(fields, str) else fields
+
 
 SCOPE_CACHE_KEY = "dms_suite:user_scope"
 WRITE_PTYPES = frozenset({"write", "create", "submit", "cancel", "amend", "delete"})
@@ -114,11 +124,17 @@ def scope_condition(column_sql: str, units: frozenset[str]) -> str:
 	return f"{column_sql} in ({values})"
 
 
+def doctype_scope_condition(doctype: str, units: frozenset[str]) -> str:
+	"""The record's unit (any of its unit fields) is in ``units``."""
+	conditions = [scope_condition(f"`tab{doctype}`.`{field}`", units) for field in scope_fields(doctype)]
+	return conditions[0] if len(conditions) == 1 else "(" + " or ".join(conditions) + ")"
+
+
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	units = get_user_units(user)
 	if units is None or doctype not in ORG_SCOPED_DOCTYPES:
 		return ""
-	return scope_condition(f"`tab{doctype}`.`{ORG_SCOPED_DOCTYPES[doctype]}`", units)
+	return doctype_scope_condition(doctype, units)
 
 
 def has_permission(
@@ -128,11 +144,11 @@ def has_permission(
 	units = get_user_units(user)
 	if units is None:
 		return None
-	return all(unit in units for unit in _units_of(doc, ptype))
+	return all(any(unit in units for unit in group) for group in _unit_groups(doc, ptype))
 
 
-def _units_of(doc, ptype: str | None) -> list[str]:
-	"""The org units a permission check on ``doc`` must find in scope.
+def _unit_groups(doc, ptype: str | None) -> list[list[str]]:
+	"""Groups of org units a permission check on ``doc`` must pass: in each group, one unit in scope.
 
 	Writes check the stored record too: otherwise a user could take a record of another subtree
 	by name and save it into their own.
@@ -140,27 +156,28 @@ def _units_of(doc, ptype: str | None) -> list[str]:
 	if doc.doctype == "DMS Org Unit":
 		stored = not doc.is_new() and frappe.db.exists("DMS Org Unit", doc.name)
 		# a new unit is placed by its parent; an existing one is itself, and a move needs the new parent too
-		units = [doc.name] if stored else [doc.get("parent_dms_org_unit") or ""]
+		groups = [[doc.name] if stored else [doc.get("parent_dms_org_unit") or ""]]
 		if stored and ptype in WRITE_PTYPES:
 			stored_parent = frappe.db.get_value("DMS Org Unit", doc.name, "parent_dms_org_unit")
 			if (doc.get("parent_dms_org_unit") or "") != (stored_parent or ""):
-				units.append(doc.get("parent_dms_org_unit") or "")
-		return units
+				groups.append([doc.get("parent_dms_org_unit") or ""])
+		return groups
 
-	field = ORG_SCOPED_DOCTYPES[doc.doctype]
-	unit = doc.get(field)
-	if not unit and field == "dms_org_unit" and doc.is_new():
+	fields = scope_fields(doc.doctype)
+	current = [doc.get(field) or "" for field in fields]
+	if fields == ("dms_org_unit",) and not current[0] and doc.is_new():
 		# creating an ERPNext document: the permission check runs before validate fills the unit
 		from dms_suite.org.document_unit import derive_org_unit
 
-		unit = derive_org_unit(doc)
-	units = [unit or ""]
+		current = [derive_org_unit(doc) or ""]
+	groups = [current]
 	if ptype in WRITE_PTYPES and not doc.is_new():
 		# a stored record without a unit is nobody's: it cannot be claimed by saving a unit into it
-		stored = frappe.db.get_value(doc.doctype, doc.name, field) or ""
-		if stored != units[0]:
-			units.append(stored)
-	return units
+		stored = frappe.db.get_value(doc.doctype, doc.name, list(fields), as_dict=True) or {}
+		stored_units = [stored.get(field) or "" for field in fields]
+		if stored_units != current:
+			groups.append(stored_units)
+	return groups
 
 
 def get_erpnext_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
@@ -199,7 +216,7 @@ def get_child_table_conditions(user: str | None = None, doctype: str | None = No
 	child = f"`tab{doctype}`"
 	clauses = [f"{child}.parenttype not in ({', '.join(frappe.db.escape(p) for p in parents)})"]
 	for parent in parents:
-		in_scope = scope_condition(f"`tab{parent}`.`{ORG_SCOPED_DOCTYPES[parent]}`", units)
+		in_scope = doctype_scope_condition(parent, units)
 		clauses.append(
 			f"({child}.parenttype = {frappe.db.escape(parent)}"
 			f" and {child}.parent in (select `tab{parent}`.name from `tab{parent}` where {in_scope}))"

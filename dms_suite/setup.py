@@ -5,6 +5,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from dms_suite.org.document_unit import enqueue_backfill
 from dms_suite.permissions import ERPNEXT_TRANSACTION_DOCTYPES
+from dms_suite.stock.approval import install_workflow
 
 # Function permissions: what each role may do comes from DocPerms on the doctypes;
 # which records it may touch comes from org assignments (dms_suite/permissions.py).
@@ -69,12 +70,39 @@ CUSTOM_FIELDS = {
 		for doctype in ERPNEXT_TRANSACTION_DOCTYPES
 	},
 }
+# the stock documents a Cross Region Transfer posts carry it and their posting step: the audit trail
+# back to the transfer, and the key that makes posting idempotent (dms_suite/stock/transfer.py)
+for _doctype in ("Stock Entry", "Delivery Note", "Purchase Receipt"):
+	CUSTOM_FIELDS[_doctype].extend(
+		[
+			{
+				"fieldname": "dms_transfer",
+				"fieldtype": "Link",
+				"options": "Cross Region Transfer",
+				"label": "Cross Region Transfer",
+				"insert_after": "dms_org_unit",
+				"read_only": 1,
+				"search_index": 1,
+				"no_copy": 1,
+				"ignore_user_permissions": 1,
+			},
+			{
+				"fieldname": "dms_transfer_step",
+				"fieldtype": "Data",
+				"label": "Transfer Step",
+				"insert_after": "dms_transfer",
+				"read_only": 1,
+				"no_copy": 1,
+			},
+		]
+	)
 
 
 def after_install():
 	create_roles()
 	create_role_profiles()
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	install_workflow()  # after create_roles: its transitions name the DMS roles
 	# existing ERPNext documents get their org unit in the background (dms_suite/org/document_unit.py)
 	enqueue_backfill()
 
@@ -84,6 +112,10 @@ def after_migrate():
 
 
 def before_uninstall():
+	for workflow in frappe.get_all(
+		"Workflow", filters={"document_type": "Cross Region Transfer"}, pluck="name"
+	):
+		frappe.delete_doc("Workflow", workflow, ignore_permissions=True, force=True)
 	if frappe.db.has_column("User Permission", "dms_managed"):
 		frappe.db.delete("User Permission", {"dms_managed": 1})
 	for doctype, fields in CUSTOM_FIELDS.items():

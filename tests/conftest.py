@@ -23,8 +23,16 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-	"""Lifecycle tests (install/uninstall on a throwaway site) run last."""
-	items.sort(key=lambda item: item.get_closest_marker("lifecycle") is not None)
+	"""Tests that commit their own data in separate connections (marked ``committed``) run first,
+	before the session transaction holds row locks they need; lifecycle tests (install/uninstall on
+	a throwaway site) run last."""
+
+	def order(item):
+		if item.get_closest_marker("committed"):
+			return 0
+		return 2 if item.get_closest_marker("lifecycle") else 1
+
+	items.sort(key=order)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -78,16 +78,26 @@ def test_summary_counts():
 	assert result["users"] == 19
 	assert result["assignments"] == 19
 	assert result["serial_nos"] == 24
-	assert result["stock_entries"] == 9
+	assert result["stock_entries"] == 9  # the opening stock entries
 	assert [r["unit"] for r in result["regions"]] == ["NORTH", "EAST", "SOUTH"]
 	assert all(r["stock_value"] > 1_000_000 for r in result["regions"])
 	# the main job: what each kind of user sees through the permission-checked list API
 	assert [
 		(r["user"].split("@")[0], r["units"], r["stock_entries"], r["companies"]) for r in result["isolation"]
-	] == [
-		("group.exec", 13, 9, 4),
+	][1:] == [
 		("north.manager", 4, 3, 1),
-		("south.store", 1, 1, 1),
+		("south.store", 1, 2, 1),  # Guangzhou: its opening stock and the receipt of its transfer
+	]
+	# the group executive sees all of it (and whatever else the site holds)
+	group_exec = result["isolation"][0]
+	assert (group_exec["units"], group_exec["stock_entries"], group_exec["companies"]) >= (13, 13, 4)
+	# the cross-region scene: Guangzhou below safety, planned from Xiamen (nearest) and Nanjing
+	assert [
+		(t["source_unit"], t["target_unit"], t["qty"], t["rule"], t["mode"], t["status"])
+		for t in result["transfers"]
+	] == [
+		("S-XM", "S-GZ", 10, "Nearest", "Same Company", "Received"),
+		("E-NJ", "S-GZ", 20, "Nearest", "Inter Company", "Partially Received"),
 	]
 
 	lines = builder.summary_lines(result)

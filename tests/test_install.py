@@ -48,7 +48,13 @@ def test_custom_field_on_user_permission():
 def test_every_dms_doctype_is_tracked_and_isolated():
 	hooks_query = frappe.get_hooks("permission_query_conditions")
 	hooks_doc = frappe.get_hooks("has_permission")
-	for doctype in frappe.get_all("DocType", filters={"module": "DMS Suite", "istable": 0}, pluck="name"):
+	dms_doctypes = frappe.get_all(
+		"DocType", filters={"module": ("in", ("DMS Suite", "DMS Stock")), "istable": 0}, pluck="name"
+	)
+	assert {"DMS Org Unit", "DMS Org Assignment", "Cross Region Transfer", "DMS Safety Level"} <= set(
+		dms_doctypes
+	)
+	for doctype in dms_doctypes:
 		assert frappe.get_meta(doctype).track_changes, doctype
 		assert doctype in ORG_SCOPED_DOCTYPES, f"{doctype} holds DMS data but is not org-scoped"
 		assert "dms_suite.permissions.get_permission_query_conditions" in hooks_query[doctype]
@@ -121,7 +127,7 @@ def test_install_and_uninstall_on_a_throwaway_site():
 			site,
 			"print(frappe.db.table_exists('DMS Org Unit'), frappe.db.exists('Role', 'DMS Region Manager') is not None,"
 			" frappe.db.has_column('User Permission', 'dms_managed'), frappe.db.has_column('Sales Invoice', 'dms_org_unit'),"
-			" frappe.db.count('DocType', {'module': 'DMS Suite'}), frappe.db.exists('Module Def', 'DMS Suite') is not None,"
+			" frappe.db.count('DocType', {'module': ('in', ('DMS Suite', 'DMS Stock'))}), frappe.db.exists('Module Def', 'DMS Suite') is not None,"
 			" 'dms_suite' in frappe.get_installed_apps(), frappe.db.exists('Workspace', 'DMS') is not None)",
 		)
 		assert left == "False False False False 0 False False False"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import frappe
 
 from dms_suite.demo.setup import GROUP_ABBR, GROUP_COMPANY, ensure_erpnext_setup
+from dms_suite.demo.transfers import build_transfer_scene, transfer_summary
 
 EMAIL_DOMAIN = "demo-dms.example"
 COUNTRY = "China"
@@ -201,6 +202,7 @@ def build_demo() -> dict:
 		ensure_users(created)
 		ensure_assignments(created)
 		ensure_opening_stock(created)
+		build_transfer_scene(created)
 	finally:
 		frappe.flags.mute_emails = mute_emails
 	return summarise(created)
@@ -225,6 +227,11 @@ def summary_lines(result: dict) -> list[str]:
 		lines.append(
 			f"  {region['unit']:<6} {region['company']} ({region['abbr']}): {', '.join(region['stores'])}"
 			f" - stock value {CURRENCY} {region['stock_value']:,.2f}"
+		)
+	for row in result["transfers"]:
+		lines.append(
+			f"  Transfer {row['name']}: {row['source_unit']} -> {row['target_unit']} {row['qty']:g} x {row['item']}"
+			f" ({row['rule']}, {row['mode']}) - {row['status']}, {row['documents']} ERPNext documents"
 		)
 	for row in result["isolation"]:
 		lines.append(
@@ -741,6 +748,7 @@ def summarise(created: Counter) -> dict:
 			}
 			for region in REGIONS
 		],
+		"transfers": transfer_summary(),
 		"isolation": isolation_preview(),
 		"created": dict(created),
 	}

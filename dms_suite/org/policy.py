@@ -39,6 +39,10 @@ POLICIES: dict[str, PolicyType] = {
 	"transfer_approval_limit": PolicyType("Transfer Approval Limit", "amount", default=0.0),
 	"discount_approval_limit": PolicyType("Discount Approval Limit (%)", "percent", default=0.0),
 	"monthly_sales_target": PolicyType("Monthly Sales Target", "amount", default=0.0),
+	"consumption_window_days": PolicyType("Consumption Window (Days)", "int", default=90),
+	"freight_rate_per_km": PolicyType("Freight Rate per km", "amount", default=0.0),
+	"freight_rate_per_unit": PolicyType("Freight Rate per Unit", "amount", default=0.0),
+	"shipment_lead_days": PolicyType("Shipment Lead Time (Days)", "int", default=3),
 }
 
 

@@ -22,6 +22,10 @@ class DMSOrgUnitPolicy(Document):
 			"transfer_approval_limit",
 			"discount_approval_limit",
 			"monthly_sales_target",
+			"consumption_window_days",
+			"freight_rate_per_km",
+			"freight_rate_per_unit",
+			"shipment_lead_days",
 		]
 		value: DF.Data
 	# end: auto-generated types

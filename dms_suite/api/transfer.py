@@ -1,0 +1,59 @@
+"""Whitelisted shipment steps of a Cross Region Transfer. Each checks permission before it posts.
+
+Dispatching is the source unit's act, receiving the target unit's: besides the right to write the
+transfer, the user must have that unit in their org scope.
+"""
+
+import json
+from typing import Any
+
+import frappe
+from frappe import _
+
+from dms_suite.permissions import get_user_units
+from dms_suite.stock import transfer
+
+DOCTYPE = "Cross Region Transfer"
+
+
+@frappe.whitelist(methods=["POST"])
+def dispatch(
+	name: str,
+	carrier: str | None = None,
+	tracking_no: str | None = None,
+	expected_arrival: str | None = None,
+) -> dict[str, Any]:
+	doc = get_transfer_for(name, "source_unit")
+	return transfer.dispatch(doc, carrier, tracking_no, expected_arrival).as_dict()
+
+
+@frappe.whitelist(methods=["POST"])
+def receive(
+	name: str,
+	received: str | dict,
+	short: str | dict | None = None,
+	damaged: str | dict | None = None,
+) -> dict[str, Any]:
+	doc = get_transfer_for(name, "target_unit")
+	return transfer.receive(doc, parse(received), parse(short), parse(damaged)).as_dict()
+
+
+def get_transfer_for(name: str, unit_field: str):
+	"""The transfer, if the user may write it and has its source (or target) unit in scope."""
+	frappe.has_permission(DOCTYPE, "write", name, throw=True)
+	doc = frappe.get_doc(DOCTYPE, name)
+	units = get_user_units()
+	if units is not None and doc.get(unit_field) not in units:
+		frappe.throw(
+			_("Only users of org unit {0} may do this on transfer {1}.").format(
+				frappe.bold(doc.get(unit_field)), frappe.bold(name)
+			),
+			frappe.PermissionError,
+		)
+	return doc
+
+
+def parse(quantities: str | dict | None) -> dict[str, float]:
+	if not quantities:
+		return {}
+	return json.loads(quantities) if isinstance(quantities, str) else quantities
