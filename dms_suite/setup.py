@@ -64,6 +64,8 @@ CUSTOM_FIELDS = {
 				"in_standard_filter": 1,
 				"ignore_user_permissions": 1,
 				"print_hide": 1,
+				# a mapped document (Quotation → Sales Order, DN → inter-company PR) is placed afresh
+				"no_copy": 1,
 				"description": "Store, region or group this document belongs to; set from its warehouse or cost center when left empty.",
 			}
 		]
