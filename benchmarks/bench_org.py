@@ -11,8 +11,12 @@ import argparse
 import os
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import describe
 
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 
@@ -43,20 +47,6 @@ class QueryCounter:
 
 	def __exit__(self, *exc):
 		self.frappe.db.sql = self.original
-
-
-def machine(frappe):
-	cpu = next(
-		(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-		"?",
-	)
-	mem = (
-		int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))) // 1024**2
-	)
-	return (
-		f"{platform.node()} | {os.cpu_count()} cores {cpu} | {mem} GiB | Python {platform.python_version()} | "
-		f"MariaDB {frappe.db.sql('select version()')[0][0]} | frappe {frappe.__version__}"
-	)
 
 
 def build_tree(frappe, units: int):
@@ -191,7 +181,7 @@ def main():
 	from dms_suite.permissions import clear_scope_cache, get_permission_query_conditions
 
 	try:
-		print("machine:", machine(frappe))
+		print("machine:", describe(frappe))
 		start = time.perf_counter()
 		names = build_tree(frappe, args.units)
 		print(f"tree: {len(names)} units built in {time.perf_counter() - start:.1f} s (inside a transaction)")

@@ -19,29 +19,16 @@ import argparse
 import os
 import platform
 import random
+import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import describe
 
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 SAFETY = 10
 PREFIX = "BP"
-
-
-def machine(frappe):
-	cpu = next(
-		(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-		"?",
-	)
-	mem = (
-		int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal"))) // 1024**2
-	)
-	import erpnext
-
-	return (
-		f"{platform.node()} | {os.cpu_count()} cores {cpu} | {mem} GiB | Python {platform.python_version()} | "
-		f"MariaDB {frappe.db.sql('select version()')[0][0]} | frappe {frappe.__version__} | "
-		f"erpnext {erpnext.__version__}"
-	)
 
 
 def build_group(frappe, stores: int) -> tuple[list[str], list[str]]:
@@ -207,7 +194,7 @@ def main():
 
 	frappe.db.commit = no_commit
 	try:
-		print("machine:", machine(frappe))
+		print("machine:", describe(frappe))
 		start = time.perf_counter()
 		units, warehouses = build_group(frappe, args.stores)
 		codes, below, levels = bulk_data(frappe, units, warehouses, args.items)

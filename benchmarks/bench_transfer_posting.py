@@ -11,20 +11,15 @@ import argparse
 import os
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from machine import describe
+
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 ITEM = "PT-OIL-FILTER"
-
-
-def machine(frappe):
-	cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-	mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) // 1024**2
-	return (
-		f"{platform.node()} | {os.cpu_count()} cores {cpu} | {mem} GiB | MariaDB "
-		f"{frappe.db.sql('select version()')[0][0]} | frappe {frappe.__version__}"
-	)
 
 
 def units(frappe, source, target):
@@ -151,7 +146,7 @@ def main():
 	frappe.set_user("Administrator")
 	frappe.flags.mute_emails = True
 	try:
-		print("machine:", machine(frappe))
+		print("machine:", describe(frappe))
 		for label, source, target in (("same company", "N-BJ", "N-TJ"), ("inter company", "E-SH", "S-GZ")):
 			posting, direct, approval = measure(frappe, source, target, args.runs)
 			print(

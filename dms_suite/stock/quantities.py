@@ -11,16 +11,31 @@ import frappe
 
 
 def reserved_qty(
-	warehouses: list[str] | None = None, items: list[str] | None = None
+	warehouses: list[str] | None = None,
+	items: list[str] | None = None,
+	*,
+	exclude: str | None = None,
+	lock: bool = False,
 ) -> dict[tuple[str, str], float]:
-	"""(source warehouse, item) → quantity reserved by approved, undispatched transfers."""
+	"""(source warehouse, item) → quantity reserved by approved, undispatched transfers.
+
+	``lock``: a locking read, for an approval that already holds the Bin locks. Under MariaDB's
+	REPEATABLE READ a plain select reads the snapshot taken when the request began and would miss an
+	approval committed while we waited. SKIP LOCKED passes over transfers another transaction holds
+	(one being approved is locked by its approver and is not approved yet); the parent is scanned
+	first (STRAIGHT_JOIN) so only rows of approved transfers are locked.
+	"""
+	where = "transfer.docstatus = 1 and transfer.status = 'Approved'"
+	if exclude:
+		where += f" and transfer.name != {frappe.db.escape(exclude)}"
 	return _sum(
 		"transfer.source_warehouse",
 		"row.qty - row.dispatched_qty",
-		"transfer.docstatus = 1 and transfer.status = 'Approved'",
+		where,
 		"transfer.source_warehouse",
 		warehouses,
 		items,
+		lock=lock,
 	)
 
 
@@ -52,7 +67,7 @@ def incoming_qty(
 	)
 
 
-def _sum(key_sql, qty_sql, where_sql, filter_sql, keys, items) -> dict[tuple[str, str], float]:
+def _sum(key_sql, qty_sql, where_sql, filter_sql, keys, items, lock=False) -> dict[tuple[str, str], float]:
 	conditions = [where_sql]
 	values = {}
 	if keys is not None:
@@ -67,11 +82,12 @@ def _sum(key_sql, qty_sql, where_sql, filter_sql, keys, items) -> dict[tuple[str
 		values["items"] = tuple(items)
 	rows = frappe.db.sql(
 		f"""
-		select {key_sql}, row.item_code, sum({qty_sql})
+		select {"straight_join" if lock else ""} {key_sql}, row.item_code, sum({qty_sql})
 		from `tabCross Region Transfer` transfer
 		join `tabDMS Transfer Item` row on row.parent = transfer.name and row.parenttype = 'Cross Region Transfer'
 		where {" and ".join(conditions)}
 		group by {key_sql}, row.item_code
+		{"lock in share mode skip locked" if lock else ""}
 		""",
 		values,
 	)

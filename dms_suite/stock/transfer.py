@@ -27,6 +27,7 @@ from frappe.utils import add_days, flt, getdate, now_datetime, nowdate
 from erpnext.stock.utils import get_or_make_bin
 
 from dms_suite.org.policy import get_effective_policy
+from dms_suite.stock import quantities
 from dms_suite.stock.internal_parties import ensure_inter_company_price_list, ensure_internal_parties
 
 DOCTYPE = "Cross Region Transfer"
@@ -237,7 +238,13 @@ def reserve(doc) -> None:
 	"""
 	needs = {row.item_code: flt(row.qty) for row in doc.items}
 	actual = lock_bins(doc.source_warehouse, needs)
-	reserved = reserved_by_other_transfers(doc, list(needs))
+	# the shared definition, read under lock (the Bin rows are ours now)
+	reserved = {
+		item: qty
+		for (_warehouse, item), qty in quantities.reserved_qty(
+			[doc.source_warehouse], list(needs), exclude=doc.name, lock=True
+		).items()
+	}
 	for item in sorted(needs):
 		available = actual.get(item, 0) - reserved.get(item, 0)
 		if available < needs[item]:
@@ -276,33 +283,6 @@ def lock_bins(warehouse: str, items) -> dict[str, float]:
 		for update
 		""",
 		(warehouse, tuple(items)),
-	)
-	return {item: flt(qty) for item, qty in rows}
-
-
-def reserved_by_other_transfers(doc, items: list[str]) -> dict[str, float]:
-	"""item → qty held at ``doc.source_warehouse`` by *other* approved, undispatched transfers.
-
-	The definition of ``quantities.reserved_qty``, read as a *locking* read: under MariaDB's
-	REPEATABLE READ a plain select would read the snapshot taken when this request began and miss an
-	approval committed while we waited for the Bin lock. SKIP LOCKED passes over transfers that
-	another transaction holds (a transfer being approved is locked by its approver and is not
-	approved yet); the parent is scanned first (STRAIGHT_JOIN) so only rows of approved transfers
-	are locked.
-	"""
-	rows = frappe.db.sql(
-		"""
-		select straight_join row.item_code, sum(row.qty - row.dispatched_qty)
-		from `tabCross Region Transfer` transfer
-		join `tabDMS Transfer Item` row
-			on row.parent = transfer.name and row.parenttype = 'Cross Region Transfer'
-		where transfer.docstatus = 1 and transfer.status = 'Approved'
-			and transfer.source_warehouse = %(warehouse)s and transfer.name != %(name)s
-			and row.item_code in %(items)s
-		group by row.item_code
-		lock in share mode skip locked
-		""",
-		{"warehouse": doc.source_warehouse, "name": doc.name, "items": tuple(items)},
 	)
 	return {item: flt(qty) for item, qty in rows}
 
