@@ -38,7 +38,14 @@ def test_desk_workspace():
 		"DMS Org Unit",
 		"DMS Org Assignment",
 		"DMS Org Unit Policies",
+		"Cross Region Transfer",
 	}
+	links = [link for link in workspace.links if link.type == "Link"]
+	assert {"Cross Region Transfer", "DMS Stock Availability", "DMS Stock Settings"} <= {
+		link.link_to for link in links
+	}
+	for link in links:  # every card link leads somewhere
+		assert frappe.db.exists(link.link_type, link.link_to), link.link_to
 
 
 def test_custom_field_on_user_permission():
@@ -49,11 +56,21 @@ def test_every_dms_doctype_is_tracked_and_isolated():
 	hooks_query = frappe.get_hooks("permission_query_conditions")
 	hooks_doc = frappe.get_hooks("has_permission")
 	dms_doctypes = frappe.get_all(
-		"DocType", filters={"module": ("in", ("DMS Suite", "DMS Stock")), "istable": 0}, pluck="name"
+		"DocType",
+		filters={"module": ("in", ("DMS Suite", "DMS Stock")), "istable": 0, "issingle": 0},
+		pluck="name",
 	)
 	assert {"DMS Org Unit", "DMS Org Assignment", "Cross Region Transfer", "DMS Safety Level"} <= set(
 		dms_doctypes
 	)
+	settings = frappe.get_all(
+		"DocType", filters={"module": ("in", ("DMS Suite", "DMS Stock")), "issingle": 1}, pluck="name"
+	)
+	assert "DMS Stock Settings" in settings
+	for doctype in settings:  # group-wide: tracked, and only the group's administrators change them
+		assert frappe.get_meta(doctype).track_changes, doctype
+		writers = {perm.role for perm in frappe.get_meta(doctype).permissions if perm.write}
+		assert writers <= {"System Manager", "DMS Group Executive"}, (doctype, writers)
 	for doctype in dms_doctypes:
 		assert frappe.get_meta(doctype).track_changes, doctype
 		assert doctype in ORG_SCOPED_DOCTYPES, f"{doctype} holds DMS data but is not org-scoped"

@@ -119,6 +119,15 @@ def test_reserved_stock_is_not_offered(located):
 	assert allocation(plan_for(item, ["TN1"])) == {("TN1", "TN2"): 8}
 
 
+def test_stock_offered_by_open_proposals_is_not_offered_again(located):
+	org, item = located, "DT-PL-14"
+	receive(org, org.warehouses["TN2 Vehicles"], {item: 20})
+	safety_level("TN1", item, 10)
+	assert len(create_proposals(plan_for(item, ["TN1"]))) == 1  # a draft: 10 of TN2's 20 offered
+	safety_level("TS1", item, 15)
+	assert allocation(plan_for(item, ["TS1"])) == {("TS1", "TN2"): 10}
+
+
 def test_stock_in_transit_and_incoming_counts_towards_the_need(located):
 	org, item = located, "DT-PL-7"
 	receive(org, org.warehouses["TN1 Vehicles"], {item: 4})
@@ -217,7 +226,7 @@ def test_compute_plan_runs_a_fixed_number_of_queries(located, monkeypatch):
 		assert len(plan) == n
 		queries[n] = len(counted)
 	assert queries[2] == queries[20]
-	assert queries[20] <= 15  # 12 today: units, bins, reserved, in transit, incoming, safety, ...
+	assert queries[20] <= 15  # 13 today: units, bins, reserved, in transit, incoming, proposed, ...
 
 
 def test_overdue_shipments_are_flagged(located):
@@ -229,6 +238,30 @@ def test_overdue_shipments_are_flagged(located):
 	planner.flag_overdue_shipments()
 	assert frappe.db.get_value("Cross Region Transfer", late, "is_overdue") == 1
 	assert frappe.db.get_value("Cross Region Transfer", on_time, "is_overdue") == 0
+
+
+def test_the_schedule_follows_the_settings(located):
+	org, item = located, "DT-PL-15"
+	receive(org, org.warehouses["TN2 Vehicles"], {item: 20})
+	safety_level("TN1", item, 5)
+	settings = frappe.get_single("DMS Stock Settings")
+	settings.planner_frequency = "Off"
+	settings.save()
+	planner.run_scheduled_planner()
+	assert not frappe.db.exists("Cross Region Transfer", {"planner_key": f"TN1|{item}"})
+
+	settings.planner_frequency = "Daily"
+	settings.save()
+	planner.run_scheduled_planner()  # never ran: due
+	assert frappe.db.count("Cross Region Transfer", {"planner_key": f"TN1|{item}"}) == 1
+	last_run = frappe.db.get_single_value("DMS Stock Settings", "planner_last_run")
+	assert last_run
+
+	at = frappe.utils.add_to_date(last_run, hours=23)
+	assert not planner.planner_is_due("Daily", last_run, at)
+	assert planner.planner_is_due("Hourly", last_run, at)
+	assert planner.planner_is_due("Daily", last_run, frappe.utils.add_to_date(last_run, hours=24))
+	assert not planner.planner_is_due("Off", None, at)
 
 
 def test_only_stock_roles_may_run_the_planner(org):

@@ -4,6 +4,8 @@ Approval is done by submitting the transfer directly (the approval workflow is t
 if a workflow is active for the doctype, it is switched off inside the test's transaction.
 """
 
+import json
+
 import pytest
 
 import frappe
@@ -223,6 +225,31 @@ def test_same_company_dispatch_partial_receipts_and_short(stock):
 	assert len(posted("Stock Entry", doc.name)) == 4
 	assert [d.step for d in doc.documents] == ["dispatch", "receipt-1", "receipt-2", "settlement-2"]
 
+	# what the steps wrote is what is stored, with a Version per step for the audit trail
+	stored = frappe.get_doc("Cross Region Transfer", doc.name)
+	assert (stored.status, stored.carrier, stored.tracking_no) == ("Received", "Road Co", "TRK-1")
+	assert (stored.items[0].dispatched_qty, stored.items[0].received_qty, stored.items[0].short_qty) == (
+		6,
+		5,
+		1,
+	)
+	assert [(d.step, d.docstatus) for d in stored.documents] == [
+		(step, 1) for step in ("dispatch", "receipt-1", "receipt-2", "settlement-2")
+	]
+	assert str(stored.modified) == str(doc.modified)
+	trail = [
+		json.loads(data)
+		for data in frappe.get_all(
+			"Version",
+			{"ref_doctype": "Cross Region Transfer", "docname": doc.name},
+			pluck="data",
+			order_by="creation",
+		)
+	]
+	states = [new for change in trail for field, _old, new in change.get("changed", []) if field == "status"]
+	assert states[-3:] == ["In Transit", "Partially Received", "Received"]
+	assert sum(len(change.get("added", [])) for change in trail) == 4  # the four posted documents
+
 
 def test_retried_receipt_reuses_the_posted_document(stock):
 	doc = make_transfer(qty=4)
@@ -292,7 +319,18 @@ def test_api_dispatch_needs_the_source_unit_and_receive_the_target(stock):
 	with pytest.raises(frappe.PermissionError):
 		transfer_api.receive(doc.name, {ITEM: 2})
 	frappe.set_user(stock.users["two_stores"])
+	frappe.session.sid, frappe.session.data.csrf_token = "a-session-id", "a-token"
 	assert transfer_api.receive(doc.name, '{"DT-XFER-1": 2}')["status"] == "Received"
+	# ERPNext's mapper ran as Administrator inside; the user's HTTP session came back untouched
+	assert (frappe.session.user, frappe.session.sid, frappe.session.data.csrf_token) == (
+		stock.users["two_stores"],
+		"a-session-id",
+		"a-token",
+	)
+	assert (
+		frappe.get_doc("Stock Entry", posted("Stock Entry", doc.name, "receipt-1")[0]).owner
+		== (stock.users["two_stores"])
+	)
 
 
 # --- serial numbers (vehicles) ----------------------------------------------------------------------

@@ -273,6 +273,30 @@ def test_reject_needs_a_reason_and_tells_the_requester(setup):
 		act(setup.north, doc, "Approve")
 
 
+def test_desk_reject_stores_the_reason_of_the_steps_approver_only(setup):
+	"""The desk asks for the reason, stores it (set_rejection_reason), then runs the workflow's Reject."""
+	doc = make_transfer(setup.requester)
+	doc = act(setup.requester, doc, "Submit for Approval")
+	for user, error in (
+		(setup.south, frappe.PermissionError),  # not the source region's approver
+		(setup.requester, SelfApprovalError),
+		(setup.north, RejectionReasonRequiredError),  # blank reason
+	):
+		frappe.set_user(user)
+		with pytest.raises(error):
+			approval.set_rejection_reason(doc.name, "  " if user == setup.north else "no")
+	frappe.set_user("Administrator")
+	assert not frappe.db.get_value(doc.doctype, doc.name, "rejection_reason")
+
+	frappe.set_user(setup.north)
+	approval.set_rejection_reason(doc.name, "Beijing keeps its stock")
+	doc = act(setup.north, frappe.get_doc(doc.doctype, doc.name), "Reject")
+	assert (doc.workflow_state, doc.rejection_reason) == (REJECTED, "Beijing keeps its stock")
+	frappe.set_user(setup.north)
+	with pytest.raises(ApprovalError):  # no longer pending
+		approval.set_rejection_reason(doc.name, "again")
+
+
 def test_cancelled_transfer_cannot_be_approved(setup):
 	doc = make_transfer(setup.requester)
 	doc = act(setup.requester, doc, "Submit for Approval")

@@ -211,11 +211,33 @@ def reject(name: str, reason: str):
 	"""Reject a pending transfer with a reason, in one call (the workflow's Reject takes no reason)."""
 	from frappe.model.workflow import apply_workflow
 
+	set_rejection_reason(name, reason)
+	return apply_workflow(frappe.get_doc(DOCTYPE, name), "Reject")
+
+
+@frappe.whitelist(methods=["POST"])
+def set_rejection_reason(name: str, reason: str) -> None:
+	"""Store the reason of a rejection about to be made (the desk asks for it before the workflow's
+	Reject action, which refuses to reject without one). Only an approver of the current step may."""
 	doc = frappe.get_doc(DOCTYPE, name)
 	doc.check_permission("write")
-	doc.rejection_reason = reason
-	doc.save()
-	return apply_workflow(doc, "Reject")
+	state = doc.workflow_state or DRAFT
+	if doc.docstatus != 0 or state not in PENDING_STATES:
+		frappe.throw(
+			_("Transfer {0} is {1}: only a pending transfer can be rejected").format(
+				frappe.bold(doc.name), frappe.bold(_(state))
+			),
+			ApprovalError,
+		)
+	check_approver(doc, state)
+	reason = cstr(reason).strip()
+	if not reason:
+		frappe.throw(
+			_("Give a reason to reject transfer {0}").format(frappe.bold(doc.name)),
+			RejectionReasonRequiredError,
+			title=_("Rejection Reason Required"),
+		)
+	doc.db_set("rejection_reason", reason, notify=True)
 
 
 # ---------------------------------------------------------------------------------------------------

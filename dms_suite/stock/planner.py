@@ -6,7 +6,8 @@ by an open transfer proposal (same planner key ``<target unit>|<item>``, not rej
 received) is left alone, so the planner never proposes twice for the same need.
 
 Candidates are the other units with stock available to transfer (actual - reserved - their own
-safety level: a source never goes below its safety level). They are ranked by the TARGET unit's
+safety level: a source never goes below its safety level), less what open proposals (draft or
+pending approval) already offer from them. They are ranked by the TARGET unit's
 effective ``transfer_rule``:
 
 - Nearest: great-circle distance between the units' coordinates (units without coordinates last);
@@ -28,12 +29,14 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, now_datetime, time_diff_in_seconds
 
 from dms_suite.org.policy import get_effective_policies
 from dms_suite.stock import availability, quantities
 
 CLOSED_STATUSES = ("Rejected", "Cancelled", "Received")
+SCHEDULE_HOURS = {"Off": 0, "Hourly": 1, "Every 6 Hours": 6, "Daily": 24}
+SCHEDULE_SLACK_SECONDS = 5 * 60
 PROGRESS_EVERY = 20
 EARTH_RADIUS_KM = 6371.0088
 
@@ -78,7 +81,11 @@ def _compute_plan(units: list[str] | None, items: list[str] | None) -> list[dict
 	for r in rows:
 		if r["available_to_transfer"] >= 1:
 			sources_of_item[r["item_code"]].append(r)
-	left = {key: math.floor(r["available_to_transfer"] + 1e-9) for key, r in by_key.items()}
+	proposed = quantities.proposed_qty(None, items)  # offered by open proposals, not yet approved
+	left = {
+		key: max(0, math.floor(r["available_to_transfer"] - proposed.get(key, 0.0) + 1e-9))
+		for key, r in by_key.items()
+	}
 	routes = _Routes(unit_map, policies, _freight_routes())
 	texts = _Texts()
 
@@ -202,12 +209,32 @@ def create_proposals(plan: list[dict]) -> list[str]:
 
 def run_planner() -> list[str]:
 	"""Plan for the whole group and create the proposals (background job)."""
-	return create_proposals(compute_plan())
+	title = _("Replenishment planner")
+	frappe.publish_progress(5, title=title, description=_("Finding stores below their safety level"))
+	plan = compute_plan()
+	if not plan:
+		frappe.publish_progress(100, title=title, description=_("No new need: nothing to propose"))
+	return create_proposals(plan)
 
 
 def run_scheduled_planner() -> None:
-	"""Hourly scheduler event."""
+	"""Hourly scheduler event: runs the planner when DMS Stock Settings say it is due."""
+	settings = frappe.get_single("DMS Stock Settings")
+	if not planner_is_due(settings.planner_frequency, settings.planner_last_run):
+		return
+	settings.db_set("planner_last_run", now_datetime(), update_modified=False)
 	run_planner()
+
+
+def planner_is_due(frequency: str | None, last_run, at=None) -> bool:
+	"""Whether a scheduled run is due. The event fires hourly; a few minutes of slack keep a run that
+	started late last time from skipping a whole period."""
+	hours = SCHEDULE_HOURS.get(frequency or "Hourly")
+	if not hours:
+		return False
+	if not last_run:
+		return True
+	return time_diff_in_seconds(at or now_datetime(), last_run) >= hours * 3600 - SCHEDULE_SLACK_SECONDS
 
 
 def flag_overdue_shipments() -> None:

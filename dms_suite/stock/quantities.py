@@ -2,7 +2,8 @@
 
 - reserved: approved (submitted, status Approved) and not yet dispatched, at the source warehouse;
 - in transit: dispatched and neither received nor settled (short/damaged), towards the target unit;
-- incoming: asked for and not yet dispatched (draft, pending or approved), towards the target unit.
+- incoming: asked for and not yet dispatched (draft, pending or approved), towards the target unit;
+- proposed: asked for and not yet approved (draft or pending), from the source unit.
 """
 
 from collections import defaultdict
@@ -62,6 +63,21 @@ def incoming_qty(
 		"row.qty - row.dispatched_qty",
 		"transfer.docstatus < 2 and transfer.status in ('Draft', 'Pending Approval', 'Approved')",
 		"transfer.target_unit",
+		units,
+		items,
+	)
+
+
+def proposed_qty(
+	units: list[str] | None = None, items: list[str] | None = None
+) -> dict[tuple[str, str], float]:
+	"""(source unit, item) → quantity on transfers not yet approved (draft, pending approval): stock
+	already offered from the source, which approval would turn into a reservation."""
+	return _sum(
+		"transfer.source_unit",
+		"row.qty",
+		"transfer.docstatus = 0 and transfer.status in ('Draft', 'Pending Approval')",
+		"transfer.source_unit",
 		units,
 		items,
 	)
