@@ -8,14 +8,12 @@ store's row. Lists of child rows are narrowed by ``dms_suite.permissions.get_chi
 import frappe
 import frappe.client
 
-from dms_suite.permissions import ORG_SCOPED_DOCTYPES
-
 
 @frappe.whitelist()
 def get(
 	doctype: str, name: str | None = None, filters: str | dict | None = None, parent: str | None = None
 ) -> dict:
 	result = frappe.client.get(doctype, name=name, filters=filters, parent=parent)
-	if frappe.is_table(doctype) and result.get("parenttype") in ORG_SCOPED_DOCTYPES:
+	if frappe.is_table(doctype) and result.get("parenttype") and result.get("parent"):
 		frappe.has_permission(result["parenttype"], "read", result["parent"], throw=True)
 	return result

@@ -338,12 +338,13 @@ def _assign(doc, users: list[str], description: str) -> None:
 # Installing the workflow
 
 
-def install_workflow() -> str:
-	"""Create or update the approval Workflow (with its states and actions) from the shipped file.
+def install_workflow(path: Path = WORKFLOW_FILE) -> str:
+	"""Create or update an approval Workflow (with its states and actions) from a shipped file
+	(dms_suite/workflows/); by default the transfers' one.
 
 	Idempotent: writes nothing when the site already matches the file.
 	"""
-	spec = json.loads(WORKFLOW_FILE.read_text())
+	spec = json.loads(path.read_text())
 	styles = spec.pop("state_styles", {})
 	for state in dict.fromkeys(row["state"] for row in spec["states"]):
 		if not frappe.db.exists("Workflow State", state):
