@@ -54,6 +54,93 @@ doc_events = {
 	},
 }
 
+
+def _add_doc_events(events: dict[str, dict[str, str | list[str]]]) -> None:
+	"""Add handlers to doc_events, keeping those already registered for the same doctype and event."""
+	for doctype, handlers in events.items():
+		registered = doc_events.setdefault(doctype, {})
+		for event, methods in handlers.items():
+			methods = [methods] if isinstance(methods, str) else list(methods)
+			present = registered.get(event, [])
+			registered[event] = ([present] if isinstance(present, str) else list(present)) + methods
+
+
+# Sales (dms_suite/sales): each part adds its own handlers
+# --- leads: channels, duplicate check across the group, assignment (dms_suite/sales/leads.py)
+_add_doc_events(
+	{
+		"Lead": {
+			"before_insert": "dms_suite.sales.leads.check_duplicate",
+			"validate": "dms_suite.sales.leads.validate_lead",  # after set_org_unit: needs the store
+		},
+		"Customer": {"validate": "dms_suite.sales.leads.set_customer_keys"},
+	}
+)
+# --- follow-up plans (dms_suite/sales/followup.py)
+_add_doc_events(
+	{
+		"Lead": {
+			"after_insert": "dms_suite.sales.followup.schedule_follow_ups",  # after leads: owner is set
+			"on_change": "dms_suite.sales.followup.close_follow_ups",  # also on ERPNext's set_status
+		},
+		"Customer": {"on_update": "dms_suite.sales.followup.close_follow_ups_of_customer_lead"},
+	}
+)
+# --- group customer pool (dms_suite/sales/customers.py)
+_add_doc_events(
+	{
+		"Customer": {
+			"before_insert": "dms_suite.sales.customers.set_owning_unit",
+			"validate": "dms_suite.sales.customers.validate_customer",
+		},
+		**{
+			doctype: {"on_submit": "dms_suite.sales.customers.record_served_unit"}
+			for doctype in ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice")
+		},
+	}
+)
+# a customer is visible to the units that own or have served it (dms_suite/permissions.py, "Customer")
+permission_query_conditions["Customer"] = "dms_suite.permissions.get_customer_query_conditions"
+has_permission["Customer"] = "dms_suite.permissions.has_customer_permission"
+permission_query_conditions["DMS Customer Unit"] = "dms_suite.permissions.get_customer_unit_conditions"
+# their contacts and addresses follow them (Frappe's own hooks for Contact and Address still apply)
+for _doctype in ("Contact", "Address"):
+	permission_query_conditions[_doctype] = "dms_suite.permissions.get_customer_party_conditions"
+	has_permission[_doctype] = "dms_suite.permissions.has_customer_party_permission"
+# single-document reads: masked onload details and the Access Log of unmasked views
+override_doctype_class = {
+	**globals().get("override_doctype_class", {}),
+	"Customer": "dms_suite.sales.customers.DMSCustomer",
+}
+doctype_js = {**globals().get("doctype_js", {}), "Customer": "public/js/customer.js"}
+# service orders (another issue) add their history to get_customer_profile through this hook:
+# dms_customer_service_orders = ["<module>.<function>(customer: str, units: frozenset | None) -> list[dict]"]
+# --- quotation approvals and contracts (dms_suite/sales/quotations.py)
+_add_doc_events(
+	{
+		"Quotation": {"validate": "dms_suite.sales.quotations.validate_quotation"},
+		"Sales Order": {"validate": "dms_suite.sales.quotations.validate_sales_order"},
+		"Contract": {"validate": "dms_suite.sales.contracts.validate_contract"},
+	}
+)
+# --- joint campaigns (dms_suite/sales/campaigns.py)
+_add_doc_events(
+	{
+		"Campaign": {
+			"validate": "dms_suite.sales.campaigns.validate_campaign",
+			"on_update": "dms_suite.sales.campaigns.resync_campaign_rules",
+		},
+		# results per campaign, unit and day kept in step (the campaign results report reads them)
+		**{
+			doctype: {
+				"on_change": "dms_suite.sales.campaigns.tally_change",
+				"on_trash": "dms_suite.sales.campaigns.tally_trash",
+			}
+			for doctype in ("Lead", "Quotation", "Sales Order")
+		},
+	}
+)
+
 # Frappe checks the doctype of a global-search hit or of a child row, not the record itself
 override_whitelisted_methods = {
 	"frappe.utils.global_search.search": "dms_suite.overrides.global_search.search",
@@ -64,7 +151,7 @@ override_whitelisted_methods = {
 # Scheduled jobs: the replenishment planner, overdue shipments (dms_suite/stock/planner.py)
 scheduler_events = {
 	"hourly_long": ["dms_suite.stock.planner.run_scheduled_planner"],
-	"daily": ["dms_suite.stock.planner.flag_overdue_shipments"],
+	"daily": ["dms_suite.stock.planner.flag_overdue_shipments", "dms_suite.sales.followup.run_daily"],
 }
 
 # Tree views

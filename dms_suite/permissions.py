@@ -27,6 +27,8 @@ UNRESTRICTED_ROLES = frozenset({"System Manager", "DMS Group Executive"})
 # ERPNext transactions DMS staff work in: each gets a dms_org_unit field (dms_suite/setup.py) and is
 # isolated here exactly like a DMS doctype.
 ERPNEXT_TRANSACTION_DOCTYPES = (
+	"Lead",
+	"Opportunity",
 	"Stock Entry",
 	"Material Request",
 	"Quotation",
@@ -54,7 +56,11 @@ ORG_SCOPED_DOCTYPES: dict[str, str | tuple[str, ...]] = {
 	"DMS Safety Level": "org_unit",
 	"DMS Freight Route": ("source_unit", "target_unit"),
 	"Cross Region Transfer": ("source_unit", "target_unit"),
+	"DMS Campaign Variant": "org_unit",
+	"DMS Campaign Tally": "org_unit",
+	"DMS Follow-up Plan": "org_unit",
 	**{doctype: "dms_org_unit" for doctype in ERPNEXT_TRANSACTION_DOCTYPES},
+	"Contract": "dms_org_unit",  # the unit of the quotation or order it is for (dms_suite/sales/contracts.py)
 }
 
 
@@ -169,6 +175,8 @@ def _unit_groups(doc, ptype: str | None) -> list[list[str]]:
 		# creating an ERPNext document: the permission check runs before validate fills the unit
 		from dms_suite.org.document_unit import derive_org_unit
 
+		if not doc.get("company"):
+			return []  # a blank document (ERPNext's mappers check "create" before filling it): nothing to place yet
 		current = [derive_org_unit(doc) or ""]
 	groups = [current]
 	if ptype in WRITE_PTYPES and not doc.is_new():
@@ -222,3 +230,113 @@ def get_child_table_conditions(user: str | None = None, doctype: str | None = No
 			f" and {child}.parent in (select `tab{parent}`.name from `tab{parent}` where {in_scope}))"
 		)
 	return "(" + " or ".join(clauses) + ")"
+
+
+# ---------------------------------------------------------------------------------------------
+# Customer: the group customer pool (dms_suite/sales/customers.py)
+#
+# One Customer serves the whole group. A DMS user sees a customer that one of their units owns
+# (``dms_org_unit``) or has served (a row in its ``DMS Customer Unit`` table, kept on submit of
+# quotations, orders, deliveries and invoices), and every internal customer (a group company).
+
+
+def customer_scope_condition(units: frozenset[str], table: str = "`tabCustomer`") -> str:
+	if not units:
+		return "1=0"
+	values = ", ".join(frappe.db.escape(unit) for unit in sorted(units))
+	return (
+		f"({table}.`dms_org_unit` in ({values}) or {table}.`is_internal_customer` = 1"
+		" or exists (select 1 from `tabDMS Customer Unit` served"
+		f" where served.`org_unit` in ({values}) and served.`parent` = {table}.`name`"
+		" and served.`parenttype` = 'Customer'))"
+	)
+
+
+def get_customer_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	units = get_user_units(user)
+	return "" if units is None else customer_scope_condition(units)
+
+
+def has_customer_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
+	"""Deny a customer outside the user's units; say nothing otherwise (roles decide).
+
+	A new customer is checked against the unit it will be given (its creator's). A write is judged
+	on the stored record (setting ``is_internal_customer`` does not open a customer), and moving the
+	owning unit needs both the stored and the new unit in scope.
+	"""
+	units = get_user_units(user)
+	if units is None:
+		return None
+	if doc.is_new():
+		if doc.get("is_internal_customer"):
+			return True
+		from dms_suite.sales.customers import default_owning_unit
+
+		return (doc.get("dms_org_unit") or default_owning_unit(user or frappe.session.user)) in units
+	unit, internal = doc.get("dms_org_unit"), doc.get("is_internal_customer")
+	if ptype in WRITE_PTYPES:
+		stored = (
+			frappe.db.get_value("Customer", doc.name, ["dms_org_unit", "is_internal_customer"], as_dict=True)
+			or frappe._dict()
+		)
+		if (unit or None) != (stored.dms_org_unit or None):
+			return bool(stored.dms_org_unit in units and unit in units)
+		internal = stored.is_internal_customer
+	if internal or unit in units:
+		return True
+	return bool(
+		frappe.db.exists(
+			"DMS Customer Unit",
+			{"parenttype": "Customer", "parent": doc.name, "org_unit": ("in", list(units))},
+		)
+	)
+
+
+def get_customer_unit_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""Served-unit rows (a list query on the child table) are only as visible as their customer."""
+	units = get_user_units(user)
+	if units is None:
+		return ""
+	in_scope = customer_scope_condition(units)
+	return f"`tabDMS Customer Unit`.parent in (select `tabCustomer`.name from `tabCustomer` where {in_scope})"
+
+
+# Contacts and addresses of customers (Frappe lets every desk user read all of them: role "All") are
+# only as visible as a customer they are linked to; those of no customer are left to Frappe.
+CUSTOMER_PARTY_DOCTYPES = ("Contact", "Address")
+
+
+def get_customer_party_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	units = get_user_units(user)
+	if units is None or doctype not in CUSTOMER_PARTY_DOCTYPES:
+		return ""
+	links = (
+		"select 1 from `tabDynamic Link` link{join} where link.parenttype = {doctype}"
+		f" and link.parent = `tab{doctype}`.name and link.link_doctype = 'Customer'"
+	)
+	doctype_sql = frappe.db.escape(doctype)
+	linked = links.format(join="", doctype=doctype_sql)
+	linked_visible = links.format(
+		join=" join `tabCustomer` on `tabCustomer`.name = link.link_name", doctype=doctype_sql
+	)
+	return f"(not exists ({linked}) or exists ({linked_visible} and {customer_scope_condition(units)}))"
+
+
+def has_customer_party_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
+	units = get_user_units(user)
+	if units is None:
+		return None
+	customers = [link.link_name for link in doc.get("links") or [] if link.link_doctype == "Customer"]
+	if not customers:
+		return None
+	return bool(
+		frappe.db.sql(
+			f"select 1 from `tabCustomer` where `tabCustomer`.name in %(customers)s"
+			f" and {customer_scope_condition(units)} limit 1",
+			{"customers": tuple(customers)},
+		)
+	)

@@ -1,5 +1,7 @@
 """Install and uninstall: roles and custom fields, created in code (no fixtures)."""
 
+from importlib import import_module
+
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
@@ -12,6 +14,7 @@ from dms_suite.stock.approval import install_workflow
 DMS_ROLES = (
 	"DMS Group Executive",
 	"DMS Region Manager",
+	"DMS Store Manager",
 	"DMS Store User",
 	"DMS Sales",
 	"DMS Service Advisor",
@@ -32,6 +35,7 @@ ERPNEXT_ROLES = {
 		"Purchase User",
 	),
 	"DMS Region Manager": ("Sales Manager", "Sales User", "Stock Manager", "Stock User", "Accounts User"),
+	"DMS Store Manager": ("Sales Manager", "Sales User", "Stock User"),
 	"DMS Store User": ("Sales User", "Stock User"),
 	"DMS Sales": ("Sales User",),
 	"DMS Service Advisor": ("Sales User", "Stock User"),
@@ -100,11 +104,29 @@ for _doctype in ("Stock Entry", "Delivery Note", "Purchase Receipt"):
 	)
 
 
+def sales_parts() -> list:
+	"""The modules of dms_suite/sales (see its PARTS): each may bring custom fields and install steps."""
+	from dms_suite.sales import PARTS
+
+	return [import_module(name) for name in PARTS]
+
+
+def all_custom_fields() -> dict[str, list[dict]]:
+	fields = {doctype: list(rows) for doctype, rows in CUSTOM_FIELDS.items()}
+	for part in sales_parts():
+		for doctype, rows in getattr(part, "CUSTOM_FIELDS", {}).items():
+			fields.setdefault(doctype, []).extend(rows)
+	return fields
+
+
 def after_install():
 	create_roles()
 	create_role_profiles()
-	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True)
+	create_custom_fields(all_custom_fields(), ignore_validate=True)
 	install_workflow()  # after create_roles: its transitions name the DMS roles
+	for part in sales_parts():
+		if hasattr(part, "after_install"):
+			part.after_install()
 	# existing ERPNext documents get their org unit in the background (dms_suite/org/document_unit.py)
 	enqueue_backfill()
 
@@ -118,9 +140,12 @@ def before_uninstall():
 		"Workflow", filters={"document_type": "Cross Region Transfer"}, pluck="name"
 	):
 		frappe.delete_doc("Workflow", workflow, ignore_permissions=True, force=True)
+	for part in sales_parts():
+		if hasattr(part, "before_uninstall"):
+			part.before_uninstall()
 	if frappe.db.has_column("User Permission", "dms_managed"):
 		frappe.db.delete("User Permission", {"dms_managed": 1})
-	for doctype, fields in CUSTOM_FIELDS.items():
+	for doctype, fields in all_custom_fields().items():
 		for field in fields:
 			frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": field["fieldname"]})
 			if frappe.db.has_column(doctype, field["fieldname"]):

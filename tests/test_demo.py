@@ -30,6 +30,10 @@ SNAPSHOT_DOCTYPES = (
 	"GL Entry",
 	"User Permission",
 	"Version",
+	"Lead",
+	"Quotation",
+	"Comment",
+	"ToDo",
 )
 
 REGION_UNITS = {
@@ -42,6 +46,7 @@ ROLE_UNITS = {  # email prefix -> (role, assigned to the region (None) or its fi
 	"accountant": ("DMS Accountant", None),
 	"stock": ("DMS Stock Controller", None),
 	"store": ("DMS Store User", 0),
+	"store.manager": ("DMS Store Manager", 0),
 	"sales": ("DMS Sales", 0),
 	"service": ("DMS Service Advisor", 0),
 }
@@ -75,8 +80,8 @@ def test_summary_counts():
 	assert result["warehouses"] == 18
 	assert result["items"] == {"Vehicles": 4, "Parts": 6}
 	assert result["customers"] == 9
-	assert result["users"] == 19
-	assert result["assignments"] == 19
+	assert result["users"] == 22
+	assert result["assignments"] == 22
 	assert result["serial_nos"] == 24
 	assert result["stock_entries"] == 9  # the opening stock entries
 	assert [r["unit"] for r in result["regions"]] == ["NORTH", "EAST", "SOUTH"]
@@ -101,7 +106,7 @@ def test_summary_counts():
 	]
 
 	lines = builder.summary_lines(result)
-	assert 10 <= len(lines) <= 20
+	assert 10 <= len(lines) <= 30  # a screenful
 	assert all(isinstance(line, str) and line for line in lines)
 
 
@@ -251,3 +256,45 @@ def test_vin_check_digit():
 
 def assignments_of(user: str) -> set[str]:
 	return set(frappe.get_all("DMS Org Assignment", filters={"user": user}, pluck="org_unit"))
+
+
+def test_sales_scene():
+	result = builder.build_demo()
+	lead = frappe.get_doc("Lead", {"dms_phone_key": "+8613800008888"})
+	assert (lead.source, lead.dms_org_unit, lead.lead_owner) == (
+		"Website",
+		"N-BJ",
+		"north.sales@demo-dms.example",
+	)
+	# the portal enquiry at S-GZ was linked to the lead, not made a second lead
+	assert frappe.db.count("Lead", {"dms_phone_key": "+8613800008888"}) == 1
+	assert frappe.db.exists(
+		"Comment", {"reference_name": lead.name, "comment_type": "Info", "content": ("like", "%Portal%S-GZ%")}
+	)
+	steps = frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Lead", "reference_name": lead.name, "status": "Open"},
+		pluck="dms_follow_up_step",
+	)
+	assert sorted(steps) == ["CALL", "TD", "VISIT", "WINTER"]  # HQ's plan and North's winter check
+	quotation = frappe.get_doc("Quotation", {"party_name": lead.name})
+	assert (quotation.dms_discount_percent, quotation.workflow_state) == (12, "Pending Region Approval")
+	lines = builder.summary_lines(result)
+	assert any("Pending Region Approval" in line for line in lines)
+	assert any("Masked phone" in line and "withheld" in line and "139****" in line for line in lines)
+
+
+def test_campaign_scene():
+	result = builder.build_demo()
+	variants = dict(
+		frappe.get_all(
+			"DMS Campaign Variant",
+			filters={"campaign": "Spring Drive"},
+			fields=["org_unit", "discount_percentage"],
+			as_list=True,
+		)
+	)
+	assert variants == {"NORTH": 5, "EAST": 4}
+	lines = builder.summary_lines(result)
+	assert any(line.strip().startswith("NORTH") and "conversion" in line for line in lines)
+	assert any(line.strip().startswith("EAST") and "conversion" in line for line in lines)

@@ -69,7 +69,7 @@ def test_backfill_uses_the_creators_assignment_when_nothing_else_places_it(org):
 	item = make_stock_entry(org, "TS1", "south").items[0].item_code
 	if not frappe.db.exists("Customer", "DT Customer"):
 		frappe.get_doc({"doctype": "Customer", "customer_name": "DT Customer", "customer_group": "All Customer Groups",
-						"territory": "All Territories"}).insert()  # fmt: skip
+						"territory": "All Territories", "dms_org_unit": "TS1"}).insert()  # fmt: skip
 	frappe.set_user(org.users["two_stores"])
 	quotation = frappe.get_doc(
 		{

@@ -19,6 +19,8 @@ from dms_suite.setup import DMS_ROLES, ERPNEXT_ROLES
 
 from .conftest import BENCH
 
+DMS_MODULES = ("DMS Suite", "DMS Stock", "DMS Sales")
+
 DMS_DOCTYPES = ("DMS Org Unit", "DMS Org Unit Policy", "DMS Org Unit Warehouse", "DMS Org Assignment")
 
 
@@ -39,6 +41,7 @@ def test_desk_workspace():
 		"DMS Org Assignment",
 		"DMS Org Unit Policies",
 		"Cross Region Transfer",
+		"Lead",
 	}
 	links = [link for link in workspace.links if link.type == "Link"]
 	assert {"Cross Region Transfer", "DMS Stock Availability", "DMS Stock Settings"} <= {
@@ -57,15 +60,13 @@ def test_every_dms_doctype_is_tracked_and_isolated():
 	hooks_doc = frappe.get_hooks("has_permission")
 	dms_doctypes = frappe.get_all(
 		"DocType",
-		filters={"module": ("in", ("DMS Suite", "DMS Stock")), "istable": 0, "issingle": 0},
+		filters={"module": ("in", DMS_MODULES), "istable": 0, "issingle": 0},
 		pluck="name",
 	)
 	assert {"DMS Org Unit", "DMS Org Assignment", "Cross Region Transfer", "DMS Safety Level"} <= set(
 		dms_doctypes
 	)
-	settings = frappe.get_all(
-		"DocType", filters={"module": ("in", ("DMS Suite", "DMS Stock")), "issingle": 1}, pluck="name"
-	)
+	settings = frappe.get_all("DocType", filters={"module": ("in", DMS_MODULES), "issingle": 1}, pluck="name")
 	assert "DMS Stock Settings" in settings
 	for doctype in settings:  # group-wide: tracked, and only the group's administrators change them
 		assert frappe.get_meta(doctype).track_changes, doctype

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import frappe
 
+from dms_suite.demo.campaigns import build_demo_campaign, demo_campaign_summary
+from dms_suite.demo.sales import build_sales_scene, sales_summary
 from dms_suite.demo.setup import GROUP_ABBR, GROUP_COMPANY, ensure_erpnext_setup
 from dms_suite.demo.transfers import build_transfer_scene, transfer_summary
 
@@ -151,17 +153,17 @@ OPENING_PARTS = {
 	CONSTRUCTION: {"PT-OIL-FILTER": 30, "PT-TYRE": 8, "PT-BATTERY": 6, "PT-HYD-HOSE": 40},
 }
 
-# customer name -> (customer type, customer group, territory)
+# customer name -> (customer type, customer group, territory, owning store, mobile)
 CUSTOMERS = {
-	"Capital Logistics Beijing": ("Company", "Commercial", "North China"),
-	"Zhang Wei": ("Individual", "Individual", "North China"),
-	"Hebei Roadworks Group": ("Company", "Commercial", "North China"),
-	"Shanghai Metro Builders": ("Company", "Commercial", "East China"),
-	"Li Na": ("Individual", "Individual", "East China"),
-	"Wang Fang": ("Individual", "Individual", "East China"),
-	"Pearl River Transport": ("Company", "Commercial", "South China"),
-	"Chen Jie": ("Individual", "Individual", "South China"),
-	"Xiamen Harbour Construction": ("Company", "Commercial", "South China"),
+	"Capital Logistics Beijing": ("Company", "Commercial", "North China", "N-BJ", "13910010001"),
+	"Zhang Wei": ("Individual", "Individual", "North China", "N-BJ", "13910010002"),
+	"Hebei Roadworks Group": ("Company", "Commercial", "North China", "N-SJZ", "13910010003"),
+	"Shanghai Metro Builders": ("Company", "Commercial", "East China", "E-SH", "13910010004"),
+	"Li Na": ("Individual", "Individual", "East China", "E-HZ", "13910010005"),
+	"Wang Fang": ("Individual", "Individual", "East China", "E-NJ", "13910010006"),
+	"Pearl River Transport": ("Company", "Commercial", "South China", "S-GZ", "13910010007"),
+	"Chen Jie": ("Individual", "Individual", "South China", "S-GZ", "13910010008"),
+	"Xiamen Harbour Construction": ("Company", "Commercial", "South China", "S-XM", "13910010009"),
 }
 
 GROUP_EXECUTIVE = ("group.exec", "DMS Group Executive", "Liu", "Yang")
@@ -172,14 +174,15 @@ REGION_ROLES = {
 	"accountant": ("DMS Accountant", "region"),
 	"stock": ("DMS Stock Controller", "region"),
 	"store": ("DMS Store User", "store"),
+	"store.manager": ("DMS Store Manager", "store"),
 	"sales": ("DMS Sales", "store"),
 	"service": ("DMS Service Advisor", "store"),
 }
 # region key -> "Family Given" names in the order of REGION_ROLES
 REGION_PEOPLE = {
-	"north": ("Zhao Lei", "Feng Jing", "Zheng Qiang", "Sun Li", "Zhou Min", "Wu Hao"),
-	"east": ("Qian Yu", "Xu Lan", "He Jun", "Lin Mei", "Gao Peng", "Ma Tao"),
-	"south": ("Huang Bo", "Luo Xin", "Liang Kai", "Song Ying", "Tang Rui", "Han Lu"),
+	"north": ("Zhao Lei", "Feng Jing", "Zheng Qiang", "Sun Li", "Qin Yue", "Zhou Min", "Wu Hao"),
+	"east": ("Qian Yu", "Xu Lan", "He Jun", "Lin Mei", "Shen Hua", "Gao Peng", "Ma Tao"),
+	"south": ("Huang Bo", "Luo Xin", "Liang Kai", "Song Ying", "Deng Fei", "Tang Rui", "Han Lu"),
 }
 
 
@@ -197,15 +200,19 @@ def build_demo() -> dict:
 		ensure_territories(created)
 		ensure_companies(created)
 		ensure_items(created)
-		ensure_customers(created)
 		ensure_org_units(created)
+		ensure_customers(created)
 		ensure_users(created)
 		ensure_assignments(created)
 		ensure_opening_stock(created)
 		build_transfer_scene(created)
+		sales = build_sales_scene(created, GROUP_UNIT)
+		campaign = build_demo_campaign(created, GROUP_UNIT)
 	finally:
 		frappe.flags.mute_emails = mute_emails
-	return summarise(created)
+	result = summarise(created)
+	result["sales"] = sales_summary(sales) + demo_campaign_summary(campaign)
+	return result
 
 
 def summary_lines(result: dict) -> list[str]:
@@ -233,6 +240,7 @@ def summary_lines(result: dict) -> list[str]:
 			f"  Transfer {row['name']}: {row['source_unit']} -> {row['target_unit']} {row['qty']:g} x {row['item']}"
 			f" ({row['rule']}, {row['mode']}) - {row['status']}, {row['documents']} ERPNext documents"
 		)
+	lines += result.get("sales", [])
 	for row in result["isolation"]:
 		lines.append(
 			f"  {row['user']:<32} sees {row['units']:>2} org units, {row['stock_entries']} stock entries,"
@@ -390,8 +398,9 @@ def ensure_items(created: Counter) -> None:
 
 
 def ensure_customers(created: Counter) -> None:
+	"""The group's customers, each owned by a store (after the org units: the owner is a link)."""
 	present = existing("Customer", CUSTOMERS, "customer_name")
-	for name, (customer_type, group, territory) in CUSTOMERS.items():
+	for name, (customer_type, group, territory, store, mobile) in CUSTOMERS.items():
 		if name not in present:
 			insert(
 				created,
@@ -401,6 +410,8 @@ def ensure_customers(created: Counter) -> None:
 					"customer_type": customer_type,
 					"customer_group": group,
 					"territory": territory,
+					"dms_org_unit": store,
+					"mobile_no": mobile,  # ERPNext makes it the customer's primary contact
 				},
 			)
 

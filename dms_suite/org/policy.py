@@ -37,12 +37,22 @@ POLICIES: dict[str, PolicyType] = {
 	"safety_stock_days": PolicyType("Safety Stock Days", "int", default=0),
 	"transfer_rule": PolicyType("Default Transfer Rule", "choice", "Nearest", ("Nearest", "Lowest Cost")),
 	"transfer_approval_limit": PolicyType("Transfer Approval Limit", "amount", default=0.0),
+	# quotations: above each discount limit the next level approves (store manager, region, HQ);
+	# nobody may give more than the maximum; above the amounts, the region and then finance and sales
 	"discount_approval_limit": PolicyType("Discount Approval Limit (%)", "percent", default=0.0),
+	"region_discount_limit": PolicyType("Region Approval Above Discount (%)", "percent", default=10.0),
+	"hq_discount_limit": PolicyType("HQ Approval Above Discount (%)", "percent", default=15.0),
+	"max_discount_percent": PolicyType("Maximum Discount (%)", "percent", default=30.0),
+	"region_approval_amount": PolicyType("Region Approval Above Amount", "amount", default=0.0),
+	"dual_approval_amount": PolicyType("Finance and Sales Approval Above Amount", "amount", default=0.0),
 	"monthly_sales_target": PolicyType("Monthly Sales Target", "amount", default=0.0),
 	"consumption_window_days": PolicyType("Consumption Window (Days)", "int", default=90),
 	"freight_rate_per_km": PolicyType("Freight Rate per km", "amount", default=0.0),
 	"freight_rate_per_unit": PolicyType("Freight Rate per Unit", "amount", default=0.0),
 	"shipment_lead_days": PolicyType("Shipment Lead Time (Days)", "int", default=3),
+	"lead_assignment_rule": PolicyType(
+		"Lead Assignment Rule", "choice", "Round Robin", ("Round Robin", "Least Open Leads")
+	),
 }
 
 

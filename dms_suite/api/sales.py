@@ -1,0 +1,80 @@
+"""Whitelisted methods of dealer-group sales. Each checks permission before it acts."""
+
+import frappe
+from frappe import _
+from frappe.rate_limiter import rate_limit
+
+from dms_suite.permissions import get_user_units
+from dms_suite.sales import contracts
+from dms_suite.sales.leads import FEED_CHANNELS, intake_lead
+
+
+@frappe.whitelist(methods=["POST"])
+def receive_lead(
+	store: str,
+	channel: str,
+	first_name: str | None = None,
+	last_name: str | None = None,
+	company_name: str | None = None,
+	mobile_no: str | None = None,
+	phone: str | None = None,
+	email_id: str | None = None,
+	dms_tax_id: str | None = None,
+	dms_interest_item: str | None = None,
+	city: str | None = None,
+	country: str | None = None,
+	campaign_name: str | None = None,
+	notes: str | None = None,
+) -> dict:
+	"""A lead from a feed (manufacturer, website, call centre) for ``store``.
+
+	The caller (an integration user, by API key) needs the right to create leads and the store in
+	its org scope. A duplicate of any lead or customer of the group is not created again: the
+	enquiry is recorded on the existing record, whose name is returned, so a retried call is safe.
+	"""
+	frappe.has_permission("Lead", "create", throw=True)
+	units = get_user_units()
+	if units is not None and store not in units:
+		frappe.throw(
+			_("Store {0} is outside your org units").format(frappe.bold(store)), frappe.PermissionError
+		)
+	if channel not in FEED_CHANNELS:
+		frappe.throw(
+			_("Channel of a feed must be one of {0}").format(", ".join(FEED_CHANNELS)),
+			frappe.ValidationError,
+		)
+	values = {key: value for key, value in locals().items() if key not in ("store", "channel", "units")}
+	return intake_lead(values, channel, store)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=20, seconds=60 * 60)
+def submit_enquiry(
+	store: str,
+	first_name: str,
+	last_name: str | None = None,
+	mobile_no: str | None = None,
+	email_id: str | None = None,
+	dms_interest_item: str | None = None,
+	notes: str | None = None,
+) -> dict:
+	"""The portal enquiry page (/enquiry): anyone may ask; the answer never says whether the person
+	was already known (that would leak the customer base)."""
+	values = {key: value for key, value in locals().items() if key != "store"}
+	intake_lead(values, "Portal", store)
+	return {"message": _("Thank you. Your dealer will contact you shortly.")}
+
+
+@frappe.whitelist(methods=["POST"])
+def make_contract(document_type: str, document_name: str, template: str) -> str:
+	"""A draft Contract for an approved quotation or an order, from a clause template; returns its name."""
+	frappe.has_permission("Contract", "create", throw=True)
+	frappe.has_permission(document_type, "read", document_name, throw=True)
+	return contracts.make_contract(document_type, document_name, template).name
+
+
+@frappe.whitelist()
+def get_contract_history(contract: str) -> list[dict]:
+	"""Every version of a contract, first to last."""
+	frappe.has_permission("Contract", "read", contract, throw=True)
+	return contracts.contract_history(contract)

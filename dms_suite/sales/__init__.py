@@ -1,0 +1,16 @@
+"""Sales for a dealer group (module *DMS Sales*): leads and their follow-up plans, the group
+customer pool, quotation approvals and contracts, joint campaigns.
+
+Each part is a plain module here. A part may define ``CUSTOM_FIELDS`` (created on install and
+migrate, removed on uninstall), ``after_install()`` and ``before_uninstall()``; dms_suite/setup.py
+calls them for every module in ``PARTS``.
+"""
+
+PARTS = (
+	"dms_suite.sales.leads",
+	"dms_suite.sales.followup",
+	"dms_suite.sales.customers",
+	"dms_suite.sales.quotations",
+	"dms_suite.sales.contracts",
+	"dms_suite.sales.campaigns",
+)
