@@ -187,9 +187,20 @@ def test_nobody_approves_their_own_quotation(sales):
 
 def test_an_approver_outside_the_store_cannot_approve(sales):
 	doc = act(sales.people.seller, make_quotation(sales, 8), "Submit for Approval")
-	with pytest.raises(frappe.PermissionError):
-		act(sales.people.south, doc, "Approve")
+	for action in ("Approve", "Reject"):
+		with pytest.raises(frappe.PermissionError):
+			act(sales.people.south, doc, action)
 	assert frappe.db.get_value("Quotation", doc.name, "workflow_state") == PENDING_STORE
+	# the check holds where Frappe's read check does not reach (a document handed over in memory)
+	doc = frappe.get_doc("Quotation", doc.name)
+	doc.load_doc_before_save()
+	doc.workflow_state = APPROVED
+	frappe.set_user(sales.people.south)
+	try:
+		with pytest.raises(frappe.PermissionError, match="outside your org units"):
+			quotations.check_state_change(doc)
+	finally:
+		frappe.set_user("Administrator")
 
 
 def test_finance_and_sales_approve_in_parallel_above_the_amount(sales):

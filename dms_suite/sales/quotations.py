@@ -236,25 +236,27 @@ def check_state_change(doc) -> None:
 	before = doc.get_doc_before_save()
 	previous = (before.workflow_state or DRAFT) if before else DRAFT
 	state = doc.workflow_state or DRAFT
-	if previous == state or previous not in PENDING_STATES or state == REJECTED or bypasses_checks():
+	if previous == state or previous not in PENDING_STATES or bypasses_checks():
 		if state == DRAFT and previous == REJECTED:
 			doc.dms_sales_approver = doc.dms_finance_approver = None  # a revised quotation starts again
 		return
 
 	user = frappe.session.user
+	units = get_user_units(user)
+	if units is not None and doc.dms_org_unit not in units:  # approving or rejecting
+		frappe.throw(
+			_("You may not decide on quotation {0}: {1} is outside your org units").format(
+				frappe.bold(doc.name), frappe.bold(doc.dms_org_unit)
+			),
+			frappe.PermissionError,
+		)
+	if state == REJECTED:  # any approver of the step may reject, the requester may withdraw
+		return
 	if user == doc.owner:
 		frappe.throw(
 			_("You prepared quotation {0}: another approver must decide on it").format(frappe.bold(doc.name)),
 			QuotationSelfApprovalError,
 			title=_("Self Approval"),
-		)
-	units = get_user_units(user)
-	if units is not None and doc.dms_org_unit not in units:
-		frappe.throw(
-			_("You may not approve quotation {0}: {1} is outside your org units").format(
-				frappe.bold(doc.name), frappe.bold(doc.dms_org_unit)
-			),
-			frappe.PermissionError,
 		)
 	expected = next_states(doc, previous)
 	if state not in expected:
