@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from machine import describe
+from machine import connect, describe, median_p95
 
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 PREFIX = "BC"
@@ -182,9 +182,8 @@ def measure(
 
 
 def summary(timings: list[float]) -> str:
-	ordered = sorted(timings)
-	p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-	return f"median {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (n={len(ordered)})"
+	median, p95 = median_p95(timings)
+	return f"median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (n={len(timings)})"
 
 
 def main():
@@ -196,13 +195,7 @@ def main():
 	parser.add_argument("--runs", type=int, default=20)
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(BENCH / "sites")
-	frappe.init(site=os.environ["DMS_SITE"], sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	frappe.flags.mute_emails = True
+	frappe = connect()
 
 	from frappe.utils import add_days, nowdate
 

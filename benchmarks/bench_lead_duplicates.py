@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from machine import describe
+from machine import connect, describe, median_p95
 
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 
@@ -48,24 +48,13 @@ def fill(frappe, rows: int) -> None:
 		)
 
 
-def percentile(values, q):
-	values = sorted(values)
-	return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
 def main():
 	parser = argparse.ArgumentParser()
 	parser.add_argument("--rows", type=int, default=200_000)
 	parser.add_argument("--enquiries", type=int, default=1000)
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(BENCH / "sites")
-	frappe.init(site=os.environ["DMS_SITE"], sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	frappe.flags.mute_emails = True
+	frappe = connect()
 
 	from dms_suite.sales.leads import (
 		find_duplicate,
@@ -116,7 +105,7 @@ def main():
 			timings.append((time.perf_counter() - t) * 1000)
 		print(
 			f"duplicate check ({len(enquiries)} enquiries, {found} duplicates found): "
-			f"median {statistics.median(timings):.2f} ms, p95 {percentile(timings, 0.95):.2f} ms"
+			"median {:.2f} ms, p95 {:.2f} ms".format(*median_p95(timings))
 		)
 
 		plan = frappe.db.sql(
@@ -134,8 +123,8 @@ def main():
 			intake.append((time.perf_counter() - t) * 1000)
 			assert result["created"]
 		print(
-			f"intake of a new lead (check + Lead insert with hooks, 100 leads): "
-			f"median {statistics.median(intake):.1f} ms, p95 {percentile(intake, 0.95):.1f} ms"
+			"intake of a new lead (check + Lead insert with hooks, 100 leads): "
+			"median {:.1f} ms, p95 {:.1f} ms".format(*median_p95(intake))
 		)
 	finally:
 		frappe.db.rollback()

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from machine import describe
+from machine import connect, describe
 
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 
@@ -169,12 +169,7 @@ def main():
 	parser.add_argument("--entries", type=int, default=100_000, help="synthetic Stock Entry headers")
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(BENCH / "sites")
-	frappe.init(site=os.environ["DMS_SITE"], sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
+	frappe = connect()
 
 	from dms_suite.org.policy import clear_policy_cache, get_effective_policies, get_effective_policy
 	from dms_suite.org.user_permissions import sync_user_permissions

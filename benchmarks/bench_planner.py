@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from machine import describe
+from machine import connect, describe
 
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 SAFETY = 10
@@ -174,13 +174,7 @@ def main():
 	parser.add_argument("--profile", action="store_true", help="print a profile of one compute_plan()")
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(BENCH / "sites")
-	frappe.init(site=os.environ["DMS_SITE"], sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	frappe.flags.mute_emails = True
+	frappe = connect()
 
 	from erpnext.stock.reorder_item import reorder_item
 

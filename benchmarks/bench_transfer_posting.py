@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from machine import describe
+from machine import connect, describe
 
 BENCH = Path(os.environ.get("DMS_BENCH", "/home/frappe/frappe-bench"))
 ITEM = "PT-OIL-FILTER"
@@ -138,13 +138,7 @@ def main():
 	parser.add_argument("--runs", type=int, default=10)
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(BENCH / "sites")
-	frappe.init(site=os.environ["DMS_SITE"], sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	frappe.flags.mute_emails = True
+	frappe = connect()
 	try:
 		print("machine:", describe(frappe))
 		for label, source, target in (("same company", "N-BJ", "N-TJ"), ("inter company", "E-SH", "S-GZ")):

@@ -28,6 +28,7 @@ from frappe.utils import flt
 
 from dms_suite.org.policy import get_effective_policy
 from dms_suite.permissions import get_user_units
+from dms_suite.sales.campaigns import campaign_discount_bound
 
 WORKFLOW_FILE = Path(__file__).parent.parent / "workflows" / "quotation_approval.json"
 WORKFLOW_NAME = "DMS Quotation Approval"
@@ -203,15 +204,6 @@ def check_discount_bounds(doc, discount: float, campaign_bound: float | None) ->
 		)
 
 
-def campaign_bound(doc) -> float | None:
-	if not doc.get("campaign"):
-		return None
-	from dms_suite.sales import campaigns
-
-	bound = getattr(campaigns, "campaign_discount_bound", None)
-	return bound(doc) if bound else None
-
-
 # ---------------------------------------------------------------------------------------------------
 # doc_events of Quotation and Sales Order
 
@@ -222,7 +214,7 @@ def validate_quotation(doc, method=None) -> None:
 		return
 	if doc.docstatus == 0:
 		discount = discount_percent(doc)
-		bound = campaign_bound(doc)
+		bound = campaign_discount_bound(doc)
 		check_discount_bounds(doc, discount, bound)
 		level, dual = approval_route(doc, discount, bound)
 		doc.dms_discount_percent, doc.dms_approval_level, doc.dms_needs_dual_approval = discount, level, dual
@@ -309,7 +301,7 @@ def validate_sales_order(doc, method=None) -> None:
 	if doc.docstatus != 0 or not doc.dms_org_unit or not get_workflow_name("Quotation"):
 		return
 	discount = discount_percent(doc)
-	bound = campaign_bound(doc)
+	bound = campaign_discount_bound(doc)
 	check_discount_bounds(doc, discount, bound)
 	level, dual = approval_route(doc, discount, bound)
 	if not (level or dual):
