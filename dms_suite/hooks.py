@@ -113,8 +113,8 @@ override_doctype_class = {
 	"Customer": "dms_suite.sales.customers.DMSCustomer",
 }
 doctype_js = {**globals().get("doctype_js", {}), "Customer": "public/js/customer.js"}
-# service orders (another issue) add their history to get_customer_profile through this hook:
-# dms_customer_service_orders = ["<module>.<function>(customer: str, units: frozenset | None) -> list[dict]"]
+# service orders add their history to get_customer_profile through this hook
+dms_customer_service_orders = ["dms_suite.service.orders.customer_service_orders"]
 # --- quotation approvals and contracts (dms_suite/sales/quotations.py)
 _add_doc_events(
 	{
@@ -140,6 +140,16 @@ _add_doc_events(
 		},
 	}
 )
+
+# After-sales service (dms_suite/service): units by VIN, service orders, packages, portal
+# --- invoicing (dms_suite/service/billing.py): a cancelled service invoice reopens its order
+_add_doc_events({"Sales Invoice": {"on_cancel": "dms_suite.service.billing.on_invoice_cancel"}})
+# --- a unit is as visible as its owner; packages to the units at and below their own and the units
+# above it (a store sees HQ's and its region's) (dms_suite/permissions.py, "Service")
+permission_query_conditions["Dealer Unit"] = "dms_suite.permissions.get_dealer_unit_conditions"
+has_permission["Dealer Unit"] = "dms_suite.permissions.has_dealer_unit_permission"
+permission_query_conditions["DMS Service Package"] = "dms_suite.permissions.get_package_conditions"
+has_permission["DMS Service Package"] = "dms_suite.permissions.has_package_permission"
 
 # Frappe checks the doctype of a global-search hit or of a child row, not the record itself
 override_whitelisted_methods = {

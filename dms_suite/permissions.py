@@ -61,6 +61,7 @@ ORG_SCOPED_DOCTYPES: dict[str, str | tuple[str, ...]] = {
 	"DMS Follow-up Plan": "org_unit",
 	**{doctype: "dms_org_unit" for doctype in ERPNEXT_TRANSACTION_DOCTYPES},
 	"Contract": "dms_org_unit",  # the unit of the quotation or order it is for (dms_suite/sales/contracts.py)
+	"Service Order": "dms_org_unit",  # the store (dms_suite/service/orders.py)
 }
 
 
@@ -213,7 +214,7 @@ def get_child_table_conditions(user: str | None = None, doctype: str | None = No
 		return ""
 	parents = [
 		parent
-		for parent in ORG_SCOPED_DOCTYPES
+		for parent in (*ORG_SCOPED_DOCTYPES, *SCOPED_BY_CONDITION)
 		if any(table.options == doctype for table in frappe.get_meta(parent).get_table_fields())
 	]
 	if not parents:
@@ -224,7 +225,10 @@ def get_child_table_conditions(user: str | None = None, doctype: str | None = No
 	child = f"`tab{doctype}`"
 	clauses = [f"{child}.parenttype not in ({', '.join(frappe.db.escape(p) for p in parents)})"]
 	for parent in parents:
-		in_scope = doctype_scope_condition(parent, units)
+		if parent in SCOPED_BY_CONDITION:
+			in_scope = SCOPED_BY_CONDITION[parent](user, parent)
+		else:
+			in_scope = doctype_scope_condition(parent, units)
 		clauses.append(
 			f"({child}.parenttype = {frappe.db.escape(parent)}"
 			f" and {child}.parent in (select `tab{parent}`.name from `tab{parent}` where {in_scope}))"
@@ -340,3 +344,82 @@ def has_customer_party_permission(
 			{"customers": tuple(customers)},
 		)
 	)
+
+
+# ---------------------------------------------------------------------------------------------
+# Service (dms_suite/service)
+#
+# A Dealer Unit (a customer's vehicle or machine) is serviced wherever its owner goes in the group:
+# it is as visible as its owner. A service package is visible to the units at and below the unit
+# that defines it (the variants they may use) and to the units above it (who oversee it).
+
+
+def get_dealer_unit_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	units = get_user_units(user)
+	if units is None:
+		return ""
+	return (
+		"`tabDealer Unit`.customer in (select `tabCustomer`.name from `tabCustomer`"
+		f" where {customer_scope_condition(units)})"
+	)
+
+
+def has_dealer_unit_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
+	units = get_user_units(user)
+	if units is None:
+		return None
+	customers = {doc.get("customer") or ""}
+	if ptype in WRITE_PTYPES and not doc.is_new():
+		customers.add(frappe.db.get_value("Dealer Unit", doc.name, "customer") or "")
+	visible = frappe.db.sql_list(
+		f"select `tabCustomer`.name from `tabCustomer` where `tabCustomer`.name in %(customers)s"
+		f" and {customer_scope_condition(units)}",
+		{"customers": tuple(customers)},
+	)
+	return set(visible) == customers
+
+
+def units_above_and_below(units: frozenset[str]) -> frozenset[str]:
+	"""``units`` (a user's subtree) with every ancestor of them. One query."""
+	if not units:
+		return frozenset()
+	return frozenset(
+		frappe.db.sql_list(
+			"""
+			select distinct ancestor.name
+			from `tabDMS Org Unit` unit
+			join `tabDMS Org Unit` ancestor on ancestor.lft <= unit.lft and ancestor.rgt >= unit.rgt
+			where unit.name in %(units)s
+			""",
+			{"units": tuple(units)},
+		)
+	)
+
+
+def get_package_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	units = get_user_units(user)
+	if units is None:
+		return ""
+	return scope_condition("`tabDMS Service Package`.org_unit", units_above_and_below(units))
+
+
+def has_package_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
+	"""Read: at, above or below the user's units. Write: the defining unit must be the user's own."""
+	units = get_user_units(user)
+	if units is None:
+		return None
+	if ptype in WRITE_PTYPES:
+		stored = None if doc.is_new() else frappe.db.get_value("DMS Service Package", doc.name, "org_unit")
+		return doc.get("org_unit") in units and (stored is None or stored in units)
+	return doc.get("org_unit") in units_above_and_below(units)
+
+
+# parents isolated by their own condition (not an org unit field): their child rows follow them too
+SCOPED_BY_CONDITION = {
+	"Dealer Unit": get_dealer_unit_conditions,
+	"DMS Service Package": get_package_conditions,
+}

@@ -104,16 +104,18 @@ for _doctype in ("Stock Entry", "Delivery Note", "Purchase Receipt"):
 	)
 
 
-def sales_parts() -> list:
-	"""The modules of dms_suite/sales (see its PARTS): each may bring custom fields and install steps."""
-	from dms_suite.sales import PARTS
+def app_parts() -> list:
+	"""The modules of dms_suite/sales and dms_suite/service (see their PARTS): each may bring custom
+	fields and install steps."""
+	from dms_suite.sales import PARTS as SALES_PARTS
+	from dms_suite.service import PARTS as SERVICE_PARTS
 
-	return [import_module(name) for name in PARTS]
+	return [import_module(name) for name in SALES_PARTS + SERVICE_PARTS]
 
 
 def all_custom_fields() -> dict[str, list[dict]]:
 	fields = {doctype: list(rows) for doctype, rows in CUSTOM_FIELDS.items()}
-	for part in sales_parts():
+	for part in app_parts():
 		for doctype, rows in getattr(part, "CUSTOM_FIELDS", {}).items():
 			fields.setdefault(doctype, []).extend(rows)
 	return fields
@@ -124,7 +126,7 @@ def after_install():
 	create_role_profiles()
 	create_custom_fields(all_custom_fields(), ignore_validate=True)
 	install_workflow()  # after create_roles: its transitions name the DMS roles
-	for part in sales_parts():
+	for part in app_parts():
 		if hasattr(part, "after_install"):
 			part.after_install()
 	# existing ERPNext documents get their org unit in the background (dms_suite/org/document_unit.py)
@@ -140,7 +142,7 @@ def before_uninstall():
 		"Workflow", filters={"document_type": "Cross Region Transfer"}, pluck="name"
 	):
 		frappe.delete_doc("Workflow", workflow, ignore_permissions=True, force=True)
-	for part in sales_parts():
+	for part in app_parts():
 		if hasattr(part, "before_uninstall"):
 			part.before_uninstall()
 	if frappe.db.has_column("User Permission", "dms_managed"):

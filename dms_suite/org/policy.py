@@ -53,6 +53,10 @@ POLICIES: dict[str, PolicyType] = {
 	"lead_assignment_rule": PolicyType(
 		"Lead Assignment Rule", "choice", "Round Robin", ("Round Robin", "Least Open Leads")
 	),
+	# after-sales: a unit back with a complaint of the same category within these days is a repeat
+	# repair; a technician's daily hours are the capacity labour utilisation is measured against
+	"repeat_repair_days": PolicyType("Repeat Repair Window (Days)", "int", default=30),
+	"technician_hours_per_day": PolicyType("Technician Hours per Day", "amount", default=8.0),
 }
 
 

@@ -68,7 +68,9 @@ def load_units(units: list[str] | None = None) -> dict[str, Unit]:
 	}
 	rows = frappe.get_all(
 		"DMS Org Unit Warehouse",
-		filters={"parenttype": "DMS Org Unit", "parent": ("in", list(result))} if units is not None else {},
+		# a store's job warehouse holds parts already taken by service orders: not available stock
+		filters={"parenttype": "DMS Org Unit", "purpose": ("!=", "Service Jobs")}
+		| ({"parent": ("in", list(result))} if units is not None else {}),
 		fields=["parent", "warehouse", "purpose"],
 		order_by="parent, idx",
 	)

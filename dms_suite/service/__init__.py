@@ -1,0 +1,19 @@
+"""After-sales service (module *DMS Service*): the register of customers' units by VIN, service
+orders from booking to invoice, service packages inherited down the org tree, service quality,
+and the customer portal.
+
+Each part is a plain module here and, like the sales parts, may define ``CUSTOM_FIELDS``,
+``after_install()`` and ``before_uninstall()`` (dms_suite/setup.py calls them for every module in
+``PARTS``).
+"""
+
+PARTS = (
+	"dms_suite.service.settings",
+	"dms_suite.service.units",
+	"dms_suite.service.packages",
+	"dms_suite.service.orders",
+	"dms_suite.service.parts",
+	"dms_suite.service.billing",
+	"dms_suite.service.quality",
+	"dms_suite.service.portal",
+)
