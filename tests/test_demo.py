@@ -34,6 +34,10 @@ SNAPSHOT_DOCTYPES = (
 	"Quotation",
 	"Comment",
 	"ToDo",
+	"Dealer Unit",
+	"Service Order",
+	"DMS Service Package",
+	"Sales Invoice",
 )
 
 REGION_UNITS = {
@@ -90,7 +94,7 @@ def test_summary_counts():
 	assert [
 		(r["user"].split("@")[0], r["units"], r["stock_entries"], r["companies"]) for r in result["isolation"]
 	][1:] == [
-		("north.manager", 4, 3, 1),
+		("north.manager", 4, 6, 1),  # its opening stock and the parts held for the service scene
 		("south.store", 1, 2, 1),  # Guangzhou: its opening stock and the receipt of its transfer
 	]
 	# the group executive sees all of it (and whatever else the site holds)
@@ -169,7 +173,8 @@ def test_stores_have_their_own_books_and_serialised_vehicle_stock():
 			assert store.company == company
 			lines.add(store.business_line)
 			purposes = {row.purpose: row.warehouse for row in store.warehouses}
-			assert set(purposes) == {"Vehicles", "Parts"}
+			# a store that has serviced a unit also has its job warehouse (dms_suite/service/parts.py)
+			assert set(purposes) - {"Service Jobs"} == {"Vehicles", "Parts"}
 			assert store.stock_warehouse == purposes["Vehicles"]
 			for warehouse in purposes.values():
 				assert frappe.db.get_value("Warehouse", warehouse, ["company", "is_group"]) == (company, 0)
@@ -298,3 +303,40 @@ def test_campaign_scene():
 	lines = builder.summary_lines(result)
 	assert any(line.strip().startswith("NORTH") and "conversion" in line for line in lines)
 	assert any(line.strip().startswith("EAST") and "conversion" in line for line in lines)
+
+
+def test_service_scene():
+	from dms_suite.demo import service
+
+	result = builder.build_demo()
+	unit = frappe.get_doc("Dealer Unit", {"registration_no": "BJ-A12345"})
+	assert (unit.customer, unit.unit_type, len(unit.vin)) == ("Zhang Wei", "Vehicle", 17)
+	earlier, repair, booked = (
+		frappe.get_doc("Service Order", name)
+		for name in frappe.get_all(
+			"Service Order", filters={"dealer_unit": unit.name}, pluck="name", order_by="creation"
+		)
+	)
+	assert (earlier.status, earlier.rating, earlier.booked_via) == ("Invoiced", 4, "Desk")
+	# booked from the portal, a repeat of the brake job, worked with North's package variant
+	assert (repair.booked_via, repair.is_repeat_repair, repair.repeat_of) == ("Portal", 1, earlier.name)
+	assert frappe.db.get_value("DMS Service Package", repair.package, ["package_name", "org_unit"]) == (
+		"Winter Maintenance",
+		"NORTH",
+	)
+	assert repair.labour and repair.parts and all(row.status == "Reserved" for row in repair.parts)
+	assert frappe.db.exists("Stock Entry", {"dms_service_order": repair.name, "docstatus": 1})
+	assert (repair.status, repair.rating, repair.qc_by) == ("Invoiced", 5, service.ADVISOR)
+	invoices = frappe.get_all(
+		"Sales Invoice",
+		filters={"dms_service_order": repair.name, "docstatus": 1},
+		fields=["customer", "company", "dms_org_unit"],
+		order_by="customer",
+	)
+	assert [(i.customer, i.company, i.dms_org_unit) for i in invoices] == [
+		("Demo Motors Warranty", "Demo Auto North", "N-BJ"),
+		("Zhang Wei", "Demo Auto North", "N-BJ"),
+	]
+	assert (booked.status, booked.booked_via) == ("Booked", "Portal")
+	lines = builder.summary_lines(result)
+	assert any(repair.name in line and "repeat repair" in line and "rated 5/5" in line for line in lines)

@@ -21,8 +21,10 @@ import frappe
 
 from dms_suite.demo.campaigns import build_demo_campaign, demo_campaign_summary
 from dms_suite.demo.sales import build_sales_scene, sales_summary
+from dms_suite.demo.service import build_service_scene, service_summary
 from dms_suite.demo.setup import GROUP_ABBR, GROUP_COMPANY, ensure_erpnext_setup
 from dms_suite.demo.transfers import build_transfer_scene, transfer_summary
+from dms_suite.service.units import VIN_ALPHABET, vin_check_digit
 
 EMAIL_DOMAIN = "demo-dms.example"
 COUNTRY = "China"
@@ -208,10 +210,11 @@ def build_demo() -> dict:
 		build_transfer_scene(created)
 		sales = build_sales_scene(created, GROUP_UNIT)
 		campaign = build_demo_campaign(created, GROUP_UNIT)
+		service = build_service_scene(created, GROUP_UNIT)
 	finally:
 		frappe.flags.mute_emails = mute_emails
 	result = summarise(created)
-	result["sales"] = sales_summary(sales) + demo_campaign_summary(campaign)
+	result["sales"] = sales_summary(sales) + demo_campaign_summary(campaign) + service_summary(service)
 	return result
 
 
@@ -587,27 +590,8 @@ def ensure_assignments(created: Counter) -> None:
 # ---------------------------------------------------------------------------------------------
 # opening stock with VINs
 
-VIN_ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q
-VIN_VALUES = dict(
-	zip(
-		"ABCDEFGHJKLMNPRSTUVWXYZ",
-		(1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
-		strict=True,
-	)
-)
-VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 VIN_WMI = "LDA"
 VIN_MODEL_YEAR = "T"  # 2026
-
-
-def vin_check_digit(vin: str) -> str:
-	"""The ISO 3779 / North American check digit (position 9) of a 17-character VIN."""
-	total = sum(
-		(int(char) if char.isdigit() else VIN_VALUES[char]) * weight
-		for char, weight in zip(vin, VIN_WEIGHTS, strict=True)
-	)
-	remainder = total % 11
-	return "X" if remainder == 10 else str(remainder)
 
 
 def make_vin(model: Model, sequence: int) -> str:
