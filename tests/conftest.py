@@ -74,6 +74,14 @@ def org(frappe_site):
 	return build_org()
 
 
+@pytest.fixture
+def shop(org):
+	"""TN1's workshop for the service tests (tests/service_fixture.py)."""
+	from .service_fixture import build_shop
+
+	return build_shop(org)
+
+
 @pytest.fixture(autouse=True)
 def rollback(frappe_site):
 	"""Every test leaves the database as it found it."""

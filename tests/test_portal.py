@@ -11,7 +11,7 @@ from frappe.utils import now_datetime
 from dms_suite.api import portal as api
 from dms_suite.service import orders, portal, quality
 
-from .test_service_orders import book, finish, shop, work
+from .service_fixture import book, finish, work
 
 OWNER_USER = "dt.owner.portal@example.com"
 OTHER_USER = "dt.other.portal@example.com"
@@ -37,7 +37,7 @@ def portal_user(email: str, customer: str) -> str:
 
 
 @pytest.fixture
-def customers(shop):  # noqa: F811
+def customers(shop):
 	owner = portal_user(OWNER_USER, "DT Service Owner")
 	other = portal_user(OTHER_USER, "DT Other Owner")
 	return frappe._dict(shop=shop, owner=owner, other=other)

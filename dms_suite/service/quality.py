@@ -4,9 +4,11 @@ Repeat repairs are flagged on the order itself as it is written (dms_suite/servi
 ``flag_repeat_repairs``); the report *DMS Service Quality* counts both per store and region.
 """
 
+from collections import defaultdict
+
 import frappe
 from frappe import _
-from frappe.utils import cint, now_datetime
+from frappe.utils import add_days, cint, flt, getdate, now_datetime
 
 from dms_suite.service.orders import DONE_STATES, ServiceOrderError
 
@@ -67,3 +69,172 @@ def rate_service(
 def rate_service_from_desk(service_order: str, rating: int, comment: str | None = None) -> None:
 	"""The advisor records the rating the customer gave in person or by phone."""
 	rate_service(service_order, rating, comment)
+
+
+# ---------------------------------------------------------------------------------------------
+# The report *DMS Service Quality*: per store or region, for the user's units
+
+
+def quality_rows(
+	from_date, to_date, group_by: str = "Store", org_unit: str | None = None, user: str | None = None
+) -> list[dict]:
+	"""Orders, turnaround, satisfaction, repeat repairs, labour utilisation and parts fill rate per
+	store (or rolled up per region) for the orders booked between the dates. Three grouped queries
+	(orders, labour lines, parts lines) and one over the tree; averages roll up as sums and counts.
+
+	- turnaround: check-in to delivery, delivered orders only;
+	- labour utilisation: labour hours over capacity; capacity is the store's distinct technicians on
+	  its labour lines, times its ``technician_hours_per_day`` policy, times working days (Monday to Saturday);
+	- parts fill rate: part lines that were in stock when first asked for, over all part lines.
+	"""
+	from dms_suite.org.policy import get_effective_policies
+	from dms_suite.permissions import get_user_units, scope_condition
+
+	from_date, to_date = getdate(from_date), getdate(to_date)
+	units = get_user_units(user)
+	conditions = [
+		"so.docstatus < 2",
+		"so.status != 'Cancelled'",
+		"so.appointment >= %(start)s",
+		"so.appointment < %(end)s",
+	]
+	if units is not None:
+		conditions.append(scope_condition("so.dms_org_unit", units))
+	if org_unit:
+		conditions.append(
+			"so.dms_org_unit in (select unit.name from `tabDMS Org Unit` unit join `tabDMS Org Unit` top"
+			" on unit.lft >= top.lft and unit.rgt <= top.rgt where top.name = %(org_unit)s)"
+		)
+	where = " and ".join(conditions)
+	values = {"start": from_date, "end": add_days(to_date, 1), "org_unit": org_unit}
+
+	orders = frappe.db.sql(
+		f"""
+		select so.dms_org_unit as unit, count(*) as orders,
+			sum(so.status in ('Delivered', 'Invoiced', 'Closed')) as delivered,
+			sum(case when so.delivered_on is not null then so.turnaround_hours else 0 end) as turnaround_sum,
+			sum(so.delivered_on is not null) as turnaround_count,
+			sum(so.rating > 0) as rated, sum(so.rating) as rating_sum,
+			sum(so.is_repeat_repair) as repeats
+		from `tabService Order` so
+		where {where}
+		group by so.dms_org_unit
+		""",
+		values,
+		as_dict=True,
+	)
+	if not orders:
+		return []
+	labour = {
+		row.unit: row
+		for row in frappe.db.sql(
+			f"""
+			select so.dms_org_unit as unit, sum(line.hours) as hours,
+				count(distinct line.technician) as technicians
+			from `tabService Order` so
+			join `tabDMS Service Labour` line on line.parent = so.name and line.parenttype = 'Service Order'
+			where {where}
+			group by so.dms_org_unit
+			""",
+			values,
+			as_dict=True,
+		)
+	}
+	parts = {
+		row.unit: row
+		for row in frappe.db.sql(
+			f"""
+			select so.dms_org_unit as unit, count(*) as part_lines, sum(line.was_short = 0) as filled
+			from `tabService Order` so
+			join `tabDMS Service Part` line on line.parent = so.name and line.parenttype = 'Service Order'
+			where {where}
+			group by so.dms_org_unit
+			""",
+			values,
+			as_dict=True,
+		)
+	}
+	stores = [row.unit for row in orders]
+	hours_per_day = {
+		unit: flt(policies.get("technician_hours_per_day"))
+		for unit, policies in get_effective_policies(stores).items()
+	}
+	days = working_days(from_date, to_date)
+	regions = region_of(stores) if group_by == "Region" else {store: store for store in stores}
+
+	totals: dict[str, dict] = {}
+	for row in orders:
+		key = regions.get(row.unit) or row.unit
+		total = totals.setdefault(key, defaultdict(float))
+		for field in (
+			"orders",
+			"delivered",
+			"turnaround_sum",
+			"turnaround_count",
+			"rated",
+			"rating_sum",
+			"repeats",
+		):
+			total[field] += flt(row[field])
+		work = labour.get(row.unit)
+		if work:
+			total["labour_hours"] += flt(work.hours)
+			total["capacity"] += flt(work.technicians) * hours_per_day.get(row.unit, 0) * days
+		used = parts.get(row.unit)
+		if used:
+			total["part_lines"] += flt(used.part_lines)
+			total["filled_lines"] += flt(used.filled)
+
+	names = dict(
+		frappe.get_all(
+			"DMS Org Unit", filters={"name": ("in", list(totals))}, fields=["name", "unit_name"], as_list=True
+		)
+	)
+	result = []
+	for key in sorted(totals):
+		total = totals[key]
+		result.append(
+			{
+				"org_unit": key,
+				"unit_name": names.get(key, key),
+				"orders": int(total["orders"]),
+				"delivered": int(total["delivered"]),
+				"avg_turnaround_hours": ratio(total["turnaround_sum"], total["turnaround_count"]),
+				"rated": int(total["rated"]),
+				"avg_rating": ratio(total["rating_sum"], total["rated"]),
+				"repeat_repairs": int(total["repeats"]),
+				"repeat_rate": ratio(100 * total["repeats"], total["orders"]),
+				"labour_hours": flt(total["labour_hours"], 2),
+				"labour_utilisation": ratio(100 * total["labour_hours"], total["capacity"]),
+				"parts_fill_rate": ratio(100 * total["filled_lines"], total["part_lines"]),
+			}
+		)
+	return result
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+	return flt(numerator / denominator, 2) if denominator else None
+
+
+def working_days(from_date, to_date) -> int:
+	"""Monday to Saturday between the dates, both included."""
+	days = (getdate(to_date) - getdate(from_date)).days + 1
+	full_weeks, rest = divmod(max(days, 0), 7)
+	start = getdate(from_date).weekday()
+	return full_weeks * 6 + sum(1 for offset in range(rest) if (start + offset) % 7 != 6)
+
+
+def region_of(stores: list[str]) -> dict[str, str]:
+	"""store → its region (the nearest ancestor of type Region). One query."""
+	return dict(
+		frappe.db.sql(
+			"""
+			select store.name, region.name
+			from `tabDMS Org Unit` store
+			join `tabDMS Org Unit` region
+				on region.lft < store.lft and region.rgt > store.rgt and region.unit_type = 'Region'
+			where store.name in %(stores)s
+			""",
+			{"stores": tuple(stores)},
+		)
+	)
