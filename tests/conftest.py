@@ -74,6 +74,43 @@ def org(frappe_site):
 	return build_org()
 
 
+@pytest.fixture(scope="session")
+def web_server(frappe_site):
+	"""``bench serve`` for the site on a free loopback port (its own process: it sees committed data only)."""
+	import socket
+	import subprocess
+	import sys
+	import time
+
+	import requests
+
+	with socket.socket() as sock:
+		sock.bind(("127.0.0.1", 0))
+		port = sock.getsockname()[1]
+	process = subprocess.Popen(
+		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, "serve", "--port", str(port),
+		 "--noreload", "--nothreading"],
+		cwd=BENCH / "sites",
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+		env={**os.environ, "PYTHONUNBUFFERED": "1"},
+	)  # fmt: skip
+	base = f"http://127.0.0.1:{port}"
+	try:
+		for _ in range(120):
+			try:
+				requests.get(f"{base}/api/method/ping", timeout=2, headers={"Host": SITE})
+				break
+			except requests.ConnectionError:
+				time.sleep(0.25)
+		else:
+			pytest.fail("bench serve did not answer within 30 s")
+		yield base
+	finally:
+		process.terminate()
+		process.wait(timeout=20)
+
+
 @pytest.fixture
 def shop(org):
 	"""TN1's workshop for the service tests (tests/service_fixture.py)."""

@@ -7,11 +7,6 @@ removed afterwards.
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 import requests
@@ -19,47 +14,19 @@ import requests
 import frappe
 from frappe.utils import now
 
-from .conftest import BENCH, SITE
+from .conftest import SITE
 
 DEMO_USERS = ("group.exec@demo-dms.example", "north.manager@demo-dms.example", "south.store@demo-dms.example")
 NORTH_UNITS = {"NORTH", "N-BJ", "N-TJ", "N-SJZ"}
 
 
-def free_port() -> int:
-	with socket.socket() as sock:
-		sock.bind(("127.0.0.1", 0))
-		return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server():
+def server(web_server):
 	if not all(frappe.db.exists("User", user) for user in DEMO_USERS) or not frappe.db.exists(
 		"DMS Org Unit", "N-BJ"
 	):
 		pytest.skip(f"needs the demo group on {SITE}: bench --site {SITE} dms-demo")
-	port = free_port()
-	process = subprocess.Popen(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, "serve", "--port", str(port),
-		 "--noreload", "--nothreading"],
-		cwd=BENCH / "sites",
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-		env={**os.environ, "PYTHONUNBUFFERED": "1"},
-	)  # fmt: skip
-	base = f"http://127.0.0.1:{port}"
-	try:
-		for _ in range(120):
-			try:
-				requests.get(f"{base}/api/method/ping", timeout=2, headers={"Host": SITE})
-				break
-			except requests.ConnectionError:
-				time.sleep(0.25)
-		else:
-			pytest.fail("bench serve did not answer within 30 s")
-		yield base
-	finally:
-		process.terminate()
-		process.wait(timeout=20)
+	return web_server
 
 
 @pytest.fixture
