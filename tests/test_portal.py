@@ -12,6 +12,7 @@ from dms_suite.api import portal as api
 from dms_suite.service import orders, portal, quality
 
 from .service_fixture import book, finish, work
+from .test_quotations import sales  # the quotation fixture: a priced model, the north's seller
 
 OWNER_USER = "dt.owner.portal@example.com"
 OTHER_USER = "dt.other.portal@example.com"
@@ -156,3 +157,76 @@ def test_portal_users_have_no_desk_access_to_service_records(customers):
 	frappe.set_user(customers.owner)
 	for doctype in ("Service Order", "Dealer Unit", "DMS Service Package"):
 		assert not frappe.has_permission(doctype, "read")
+
+
+def portal_quotation(quoting, customer: str) -> str:
+	"""A quotation of the north store for ``customer``, submitted (Open) through the approval workflow."""
+	from .test_quotations import ITEM, PRICE_LIST, act
+
+	frappe.set_user(quoting.people.seller)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Quotation",
+			"quotation_to": "Customer",
+			"party_name": customer,
+			"company": quoting.org.companies["north"],
+			"dms_org_unit": "TN1",
+			"selling_price_list": PRICE_LIST,
+			"currency": "CNY",
+			"items": [{"item_code": ITEM, "qty": 1}],
+		}
+	).insert()
+	frappe.set_user("Administrator")
+	doc = act(quoting.people.seller, doc, "Submit")
+	assert (doc.docstatus, doc.status) == (1, "Open")
+	return doc.name
+
+
+def acceptances(quotation: str) -> int:
+	return frappe.db.count(
+		"Comment",
+		{"reference_doctype": "Quotation", "reference_name": quotation, "content": api.ACCEPTED_ON_PORTAL},
+	)
+
+
+def test_customers_see_and_accept_only_their_own_open_quotations(customers, sales):  # noqa: F811
+	mine = portal_quotation(sales, "DT Service Owner")
+	theirs = portal_quotation(sales, "DT Other Owner")
+	frappe.set_user(customers.owner)
+	assert [row.name for row in portal.page_context()["quotations"]] == [mine]
+	# another customer's quotation is answered like a missing one, and nothing is recorded on it
+	for name in (theirs, "SAL-QTN-NO-SUCH"):
+		with pytest.raises(frappe.DoesNotExistError) as error:
+			api.accept_quotation(name)
+		assert "not found" in str(error.value)
+	assert acceptances(theirs) == 0
+	# a double click records one acceptance
+	assert api.accept_quotation(mine) == {"name": mine, "accepted": True}
+	assert api.accept_quotation(mine)["accepted"]
+	assert acceptances(mine) == 1
+	frappe.set_user(customers.other)
+	assert [row.name for row in portal.page_context()["quotations"]] == [theirs]
+	# a quotation no longer open (lost) is neither listed nor accepted
+	frappe.set_user("Administrator")
+	frappe.db.set_value("Quotation", theirs, "status", "Lost")
+	frappe.set_user(customers.other)
+	assert portal.page_context()["quotations"] == []
+	with pytest.raises(frappe.ValidationError):
+		api.accept_quotation(theirs)
+	assert acceptances(theirs) == 0
+
+
+def test_the_booking_page_offers_only_the_customers_units(customers):
+	from dms_suite.www.service import book
+
+	frappe.set_user(customers.owner)
+	page = book.get_context(frappe._dict())
+	assert [unit.name for unit in page.units] == [customers.shop.unit]
+	assert customers.shop.other_unit not in frappe.as_json(page)
+	assert "TN1" in {store.name for store in page.stores}
+	assert "TN" not in {store.name for store in page.stores}  # a region takes no bookings
+	assert "DT Brakes" in page.categories
+	frappe.set_user("Guest")
+	with pytest.raises(frappe.Redirect):
+		book.get_context(frappe._dict())
+	assert frappe.local.flags.redirect_location == "/login?redirect-to=/service/book"

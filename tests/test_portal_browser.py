@@ -13,14 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from .conftest import BENCH, SITE
-from .test_http import free_port
 
 ARTEFACTS = Path(os.environ.get("DMS_ARTEFACTS", Path(__file__).parent.parent / "artefacts"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -106,6 +103,7 @@ for contact in frappe.get_all("Contact", filters={"user": values["user"]}, pluck
 	frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True, delete_permanently=True)
 frappe.db.delete("Activity Log", {"user": values["user"]})
 frappe.db.delete("Sessions", {"user": values["user"]})
+frappe.db.delete("Deleted Document", {"deleted_name": values["user"]})  # the user's Notification Settings
 result["deleted"] = names
 """
 
@@ -127,34 +125,6 @@ def browser():
 	driver.set_page_load_timeout(60)
 	yield driver
 	driver.quit()
-
-
-@pytest.fixture(scope="module")
-def web_server():
-	"""``bench serve`` for the test site on a free loopback port (like tests/test_http.py)."""
-	port = free_port()
-	process = subprocess.Popen(
-		[sys.executable, "-m", "frappe.utils.bench_helper", "frappe", "--site", SITE, "serve", "--port", str(port),
-		 "--noreload", "--nothreading"],
-		cwd=BENCH / "sites",
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-		env={**os.environ, "PYTHONUNBUFFERED": "1"},
-	)  # fmt: skip
-	base = f"http://127.0.0.1:{port}"
-	try:
-		for _ in range(120):
-			try:
-				requests.get(f"{base}/api/method/ping", timeout=2)
-				break
-			except requests.ConnectionError:
-				time.sleep(0.25)
-		else:
-			pytest.fail("bench serve did not answer within 30 s")
-		yield base
-	finally:
-		process.terminate()
-		process.wait(timeout=20)
 
 
 @pytest.fixture
@@ -191,14 +161,20 @@ def test_customer_books_and_sees_the_check_in_live(web_server, browser, portal_c
 	browser.find_element(By.CSS_SELECTOR, ".btn-login").click()
 
 	wait.until(ready.visibility_of_element_located((By.ID, "svc-submit")))
+	set_appointment = "document.getElementById('svc-appointment').value = arguments[0];"
 	Select(browser.find_element(By.ID, "svc-unit")).select_by_value(scene.unit)
 	Select(browser.find_element(By.ID, "svc-store")).select_by_value(scene.store)
 	Select(browser.find_element(By.ID, "svc-category")).select_by_value(scene.category)
-	browser.execute_script(  # a datetime-local input takes its value from script reliably
-		"document.getElementById('svc-appointment').value = arguments[0];",
-		scene.appointment[:16].replace(" ", "T"),
-	)
 	browser.find_element(By.ID, "svc-description").send_keys("Browser test: 10,000 km service")
+
+	# a time in the past: the server's message appears under the form and nothing is booked
+	browser.execute_script(set_appointment, "2020-01-01T10:00")  # datetime-local is set by script
+	browser.find_element(By.ID, "svc-submit").click()
+	wait.until(ready.text_to_be_present_in_element((By.ID, "svc-result"), "in the past"))
+	assert "/service/book" in browser.current_url
+	browser.save_screenshot(str(ARTEFACTS / "portal-book-refused.png"))
+
+	browser.execute_script(set_appointment, scene.appointment[:16].replace(" ", "T"))
 	browser.find_element(By.ID, "svc-submit").click()
 
 	wait.until(ready.url_contains("/service?booked="))
@@ -216,6 +192,10 @@ def test_customer_books_and_sees_the_check_in_live(web_server, browser, portal_c
 		scene.store,
 	)
 	assert (stored["booked_via"], stored["status"]) == ("Portal", "Booked")
+	assert run_on_site(
+		"result['orders'] = frappe.get_all('Service Order', filters={'dealer_unit': values['unit']}, pluck='name')",
+		unit=scene.unit,
+	)["orders"] == [booked]  # the refused attempt wrote nothing
 	assert stored["appointment"].startswith(scene.appointment[:16])
 	browser.save_screenshot(str(ARTEFACTS / "portal-service-booked.png"))
 
@@ -238,6 +218,8 @@ result["status"] = apply_workflow(frappe.get_doc("Service Order", values["order"
 		browser.refresh()
 		wait.until(ready.visibility_of_element_located(badge))
 		browser.save_screenshot(str(ARTEFACTS / "portal-service-mobile.png"))
-		assert browser.execute_script("return document.documentElement.scrollWidth") <= 400  # no sideways scroll
+		assert (
+			browser.execute_script("return document.documentElement.scrollWidth") <= 400
+		)  # no sideways scroll
 	finally:
 		browser.set_window_size(1280, 900)

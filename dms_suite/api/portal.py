@@ -10,6 +10,9 @@ from frappe.utils import get_datetime
 
 from dms_suite.service import portal
 
+# the record on the quotation (stored once, whatever the customer's language)
+ACCEPTED_ON_PORTAL = "Accepted by the customer on the portal"
+
 
 @frappe.whitelist(methods=["POST"])
 def book_appointment(dealer_unit: str, store: str, appointment: str, category: str, description: str) -> dict:
@@ -21,6 +24,8 @@ def book_appointment(dealer_unit: str, store: str, appointment: str, category: s
 	if not (description or "").strip():
 		frappe.throw(_("Tell us what needs doing."), frappe.ValidationError, title=_("Missing Description"))
 	when = get_datetime(appointment)
+	# two clicks arriving together: the second waits for the first's booking, then finds it
+	frappe.db.get_value("Dealer Unit", dealer_unit, "name", for_update=True)
 	existing = frappe.db.get_value(
 		"Service Order",
 		{
@@ -68,13 +73,25 @@ def accept_quotation(quotation: str) -> dict:
 	"""The customer accepts an open quotation: recorded on it (once) for the salesperson."""
 	customers = portal.portal_customers()
 	row = frappe.db.get_value(
-		"Quotation", quotation, ["party_name", "quotation_to", "docstatus", "status"], as_dict=True
+		"Quotation",
+		quotation,
+		["party_name", "quotation_to", "docstatus", "status"],
+		as_dict=True,
+		for_update=True,  # two clicks at once record one acceptance
 	)
 	if not row or row.quotation_to != "Customer" or row.party_name not in customers or row.docstatus != 1:
 		portal.not_found("Quotation", quotation)
-	marker = _("Accepted by the customer on the portal")
+	if row.status != "Open":
+		frappe.throw(
+			_("Quotation {0} is {1}; only an open quotation can be accepted.").format(
+				frappe.bold(quotation), _(row.status)
+			),
+			frappe.ValidationError,
+			title=_("Quotation Not Open"),
+		)
 	if not frappe.db.exists(
-		"Comment", {"reference_doctype": "Quotation", "reference_name": quotation, "content": marker}
+		"Comment",
+		{"reference_doctype": "Quotation", "reference_name": quotation, "content": ACCEPTED_ON_PORTAL},
 	):
 		frappe.get_doc(
 			{
@@ -82,7 +99,7 @@ def accept_quotation(quotation: str) -> dict:
 				"comment_type": "Info",
 				"reference_doctype": "Quotation",
 				"reference_name": quotation,
-				"content": marker,
+				"content": ACCEPTED_ON_PORTAL,
 				"comment_email": frappe.session.user,
 			}
 		).insert(ignore_permissions=True)

@@ -8,9 +8,12 @@ answered exactly like names that do not exist, so nothing leaks.
 
 import frappe
 from frappe import _
+from frappe.utils import add_days, now_datetime
 
 OPEN_STATES = ("Booked", "Checked In", "In Progress", "QC", "Ready")
 DONE_STATES = ("Delivered", "Invoiced", "Closed")
+# the live status covers open orders and those changed this recently (a delivery the customer awaits)
+RECENT_DAYS = 30
 
 
 class NotAPortalCustomerError(frappe.PermissionError):
@@ -102,7 +105,7 @@ def quotations(customers: list[str]) -> list[dict]:
 		select name, transaction_date, valid_till, grand_total, currency, status
 		from `tabQuotation`
 		where quotation_to = 'Customer' and party_name in %(customers)s and docstatus = 1
-			and status in ('Open', 'Replied', 'Partially Ordered')
+			and status = 'Open'
 		order by transaction_date desc
 		limit 50
 		""",
@@ -125,17 +128,23 @@ def invoices(customers: list[str]) -> list[dict]:
 	)
 
 
-def status_of_orders(customers: list[str]) -> list[dict]:
-	"""The live part of the portal page: each open or recent order's status."""
+def status_of_orders(customers: list[str], recent_days: int = RECENT_DAYS) -> list[dict]:
+	"""The live part of the portal page (polled every few seconds): the status of each open order
+	and of each order changed in the last ``recent_days``."""
 	return frappe.db.sql(
 		"""
 		select name, status, modified
 		from `tabService Order`
 		where customer in %(customers)s and docstatus < 2
+			and (status in %(open)s or modified >= %(since)s)
 		order by appointment desc
 		limit 100
 		""",
-		{"customers": tuple(customers)},
+		{
+			"customers": tuple(customers),
+			"open": OPEN_STATES,
+			"since": add_days(now_datetime(), -recent_days),
+		},
 		as_dict=True,
 	)
 
