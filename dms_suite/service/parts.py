@@ -83,7 +83,10 @@ def ensure_job_warehouse(store: str) -> str:
 	if warehouses.jobs:
 		return warehouses.jobs
 	unit = frappe.get_doc("DMS Org Unit", store)
-	parent = frappe.db.get_value("Warehouse", warehouses.parts or unit.stock_warehouse, "parent_warehouse")
+	# beside the parts warehouse, booked to the same stock account (ERPNext's perpetual inventory)
+	parent, account = frappe.db.get_value(
+		"Warehouse", warehouses.parts or unit.stock_warehouse, ["parent_warehouse", "account"]
+	)
 	abbr = frappe.get_cached_value("Company", unit.company, "abbr")
 	name = f"{unit.unit_code or unit.name} Service Jobs - {abbr}"
 	if not frappe.db.exists("Warehouse", name):
@@ -93,6 +96,7 @@ def ensure_job_warehouse(store: str) -> str:
 				"warehouse_name": f"{unit.unit_code or unit.name} Service Jobs",
 				"company": unit.company,
 				"parent_warehouse": parent,
+				"account": account,
 			}
 		).insert(ignore_permissions=True)
 	unit.append("warehouses", {"warehouse": name, "purpose": JOB_WAREHOUSE_PURPOSE})
@@ -224,6 +228,8 @@ def update_lines(doc, held: dict[str, float]) -> None:
 		}
 	if updates:
 		frappe.db.bulk_update("DMS Service Part", updates, update_modified=False)
+		doc.parts_filled = sum(1 for row in doc.parts if not row.was_short)
+		doc.db_set("parts_filled", doc.parts_filled, update_modified=False)
 
 
 @frappe.whitelist()

@@ -79,8 +79,9 @@ def quality_rows(
 	from_date, to_date, group_by: str = "Store", org_unit: str | None = None, user: str | None = None
 ) -> list[dict]:
 	"""Orders, turnaround, satisfaction, repeat repairs, labour utilisation and parts fill rate per
-	store (or rolled up per region) for the orders booked between the dates. Three grouped queries
-	(orders, labour lines, parts lines) and one over the tree; averages roll up as sums and counts.
+	store (or rolled up per region) for the orders booked between the dates. One grouped query over
+	the orders (each order carries its labour hours and part-line counts), one over a covering index
+	of the labour lines for the technicians, one over the tree; averages roll up as sums and counts.
 
 	- turnaround: check-in to delivery, delivered orders only;
 	- labour utilisation: labour hours over capacity; capacity is the store's distinct technicians on
@@ -115,7 +116,9 @@ def quality_rows(
 			sum(case when so.delivered_on is not null then so.turnaround_hours else 0 end) as turnaround_sum,
 			sum(so.delivered_on is not null) as turnaround_count,
 			sum(so.rating > 0) as rated, sum(so.rating) as rating_sum,
-			sum(so.is_repeat_repair) as repeats
+			sum(so.is_repeat_repair) as repeats,
+			sum(so.labour_hours) as labour_hours, sum(so.part_lines) as part_lines,
+			sum(so.parts_filled) as filled_lines
 		from `tabService Order` so
 		where {where}
 		group by so.dms_org_unit
@@ -125,35 +128,19 @@ def quality_rows(
 	)
 	if not orders:
 		return []
-	labour = {
-		row.unit: row
-		for row in frappe.db.sql(
-			f"""
-			select so.dms_org_unit as unit, sum(line.hours) as hours,
-				count(distinct line.technician) as technicians
-			from `tabService Order` so
-			join `tabDMS Service Labour` line on line.parent = so.name and line.parenttype = 'Service Order'
-			where {where}
-			group by so.dms_org_unit
+	# the technicians who worked on each store's orders in the period (a covering index range)
+	technicians = dict(
+		frappe.db.sql(
+			"""
+			select line.store, count(distinct line.technician)
+			from `tabDMS Service Labour` line
+			where line.store in %(stores)s and line.work_date between %(from_date)s and %(to_date)s
+				and line.technician is not null and line.parenttype = 'Service Order'
+			group by line.store
 			""",
-			values,
-			as_dict=True,
+			{"stores": tuple(row.unit for row in orders), "from_date": from_date, "to_date": to_date},
 		)
-	}
-	parts = {
-		row.unit: row
-		for row in frappe.db.sql(
-			f"""
-			select so.dms_org_unit as unit, count(*) as part_lines, sum(line.was_short = 0) as filled
-			from `tabService Order` so
-			join `tabDMS Service Part` line on line.parent = so.name and line.parenttype = 'Service Order'
-			where {where}
-			group by so.dms_org_unit
-			""",
-			values,
-			as_dict=True,
-		)
-	}
+	)
 	stores = [row.unit for row in orders]
 	hours_per_day = {
 		unit: flt(policies.get("technician_hours_per_day"))
@@ -174,16 +161,12 @@ def quality_rows(
 			"rated",
 			"rating_sum",
 			"repeats",
+			"labour_hours",
+			"part_lines",
+			"filled_lines",
 		):
 			total[field] += flt(row[field])
-		work = labour.get(row.unit)
-		if work:
-			total["labour_hours"] += flt(work.hours)
-			total["capacity"] += flt(work.technicians) * hours_per_day.get(row.unit, 0) * days
-		used = parts.get(row.unit)
-		if used:
-			total["part_lines"] += flt(used.part_lines)
-			total["filled_lines"] += flt(used.filled)
+		total["capacity"] += flt(technicians.get(row.unit)) * hours_per_day.get(row.unit, 0) * days
 
 	names = dict(
 		frappe.get_all(
