@@ -18,6 +18,7 @@ from .conftest import SITE
 
 DEMO_USERS = ("group.exec@demo-dms.example", "north.manager@demo-dms.example", "south.store@demo-dms.example")
 NORTH_UNITS = {"NORTH", "N-BJ", "N-TJ", "N-SJZ"}
+PORTAL_CUSTOMER = "zhang.wei@demo-dms.example"  # the demo's service scene
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def sessions(server):
 	"""A Redis-only session per demo user (no database write, so nothing to roll back). Per test:
 	the suite clears Frappe's caches, sessions included, after every test."""
 	sids = {}
-	for user in DEMO_USERS:
+	for user in (*DEMO_USERS, PORTAL_CUSTOMER):
 		sid = frappe.generate_hash()
 		frappe.cache.hset(
 			"session",
@@ -50,7 +51,7 @@ def sessions(server):
 					creation=now(),
 					session_expiry="06:00:00",
 					full_name=user,
-					user_type="System User",
+					user_type="Website User" if user == PORTAL_CUSTOMER else "System User",
 				),
 			),
 		)
@@ -164,3 +165,29 @@ def test_link_search_and_policy_api(server, sessions):
 		== 14
 	)
 	assert get(server, sessions, "south.store@demo-dms.example", policy, unit="N-BJ").status_code == 403
+
+
+def test_portal_customer_gets_403_on_desk_resources_and_only_their_orders_from_the_portal_api(
+	server, sessions
+):
+	"""A customer's portal login reaches service records only through the portal API, which answers
+	with their own orders; the desk REST resources refuse it."""
+	own = set(frappe.get_all("Service Order", filters={"customer": "Zhang Wei"}, pluck="name"))
+	assert own, "the demo's service scene"
+	for path in (
+		"/api/resource/Service Order",
+		"/api/resource/Dealer Unit",
+		f"/api/resource/Service Order/{min(own)}",
+	):
+		assert get(server, sessions, PORTAL_CUSTOMER, path).status_code == 403, path
+	response = get(server, sessions, PORTAL_CUSTOMER, "/api/method/dms_suite.api.portal.get_service_status")
+	assert response.status_code == 200, response.text[:300]
+	assert {row["name"] for row in response.json()["message"]} <= own
+	assert {row["name"] for row in response.json()["message"]}
+	other = get(
+		server,
+		sessions,
+		"north.manager@demo-dms.example",
+		"/api/method/dms_suite.api.portal.get_service_status",
+	)
+	assert other.status_code == 403  # a desk user of no customer

@@ -18,23 +18,9 @@ import frappe
 from frappe import _
 from frappe.utils import flt, nowdate
 
-from dms_suite.service.orders import ServiceOrderError
+from dms_suite.service.orders import SERVICE_ORDER_LINK, ServiceOrderError
 
-CUSTOM_FIELDS = {
-	"Sales Invoice": [
-		{
-			"fieldname": "dms_service_order",
-			"fieldtype": "Link",
-			"options": "Service Order",
-			"label": "Service Order",
-			"insert_after": "dms_org_unit",
-			"read_only": 1,
-			"search_index": 1,
-			"no_copy": 1,
-			"ignore_user_permissions": 1,
-		}
-	]
-}
+CUSTOM_FIELDS = {"Sales Invoice": [SERVICE_ORDER_LINK]}
 
 # bill_to of a line → the Service Order field holding that payer's invoice
 INVOICE_FIELDS = {"Customer": "sales_invoice", "Warranty": "warranty_invoice"}

@@ -45,6 +45,20 @@ DONE_STATES = ("Delivered", "Invoiced", "Closed")
 BOOKING_GRACE = timedelta(minutes=15)
 
 
+# the link back to the order on the ERPNext documents it makes (Stock Entry: parts/Sales Invoice: billing)
+SERVICE_ORDER_LINK = {
+	"fieldname": "dms_service_order",
+	"fieldtype": "Link",
+	"options": "Service Order",
+	"label": "Service Order",
+	"insert_after": "dms_org_unit",
+	"read_only": 1,
+	"search_index": 1,
+	"no_copy": 1,
+	"ignore_user_permissions": 1,
+}
+
+
 class ServiceOrderError(frappe.ValidationError):
 	pass
 

@@ -21,25 +21,11 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from dms_suite.service.orders import WORK_STATES
+from dms_suite.service.orders import SERVICE_ORDER_LINK, WORK_STATES
 
 JOB_WAREHOUSE_PURPOSE = "Service Jobs"
 
-CUSTOM_FIELDS = {
-	"Stock Entry": [
-		{
-			"fieldname": "dms_service_order",
-			"fieldtype": "Link",
-			"options": "Service Order",
-			"label": "Service Order",
-			"insert_after": "dms_org_unit",
-			"read_only": 1,
-			"search_index": 1,
-			"no_copy": 1,
-			"ignore_user_permissions": 1,
-		}
-	]
-}
+CUSTOM_FIELDS = {"Stock Entry": [SERVICE_ORDER_LINK]}
 
 
 class StoreWarehouses(NamedTuple):

@@ -128,14 +128,15 @@ def quality_rows(
 	)
 	if not orders:
 		return []
-	# the technicians who worked on each store's orders in the period (a covering index range)
+	# the technicians who worked on each store's orders in the period: a range of the covering index
+	# (store, work_date, technician); labour lines are only ever Service Order rows
 	technicians = dict(
 		frappe.db.sql(
 			"""
 			select line.store, count(distinct line.technician)
 			from `tabDMS Service Labour` line
 			where line.store in %(stores)s and line.work_date between %(from_date)s and %(to_date)s
-				and line.technician is not null and line.parenttype = 'Service Order'
+				and line.technician is not null
 			group by line.store
 			""",
 			{"stores": tuple(row.unit for row in orders), "from_date": from_date, "to_date": to_date},
