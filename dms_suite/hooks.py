@@ -144,6 +144,9 @@ _add_doc_events(
 # After-sales service (dms_suite/service): units by VIN, service orders, packages, portal
 # --- invoicing (dms_suite/service/billing.py): a cancelled service invoice reopens its order
 _add_doc_events({"Sales Invoice": {"on_cancel": "dms_suite.service.billing.on_invoice_cancel"}})
+# --- a store a customer books at serves that customer from the booking on (its staff see the customer
+# and the unit; dms_suite/sales/customers.py)
+_add_doc_events({"Service Order": {"after_insert": "dms_suite.sales.customers.record_served_unit"}})
 # --- a unit is as visible as its owner; packages to the units at and below their own and the units
 # above it (a store sees HQ's and its region's) (dms_suite/permissions.py, "Service")
 permission_query_conditions["Dealer Unit"] = "dms_suite.permissions.get_dealer_unit_conditions"

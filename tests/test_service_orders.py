@@ -216,3 +216,17 @@ def test_customer_profile_lists_service_history_in_scope(shop):
 
 	order = book(shop)
 	assert [row.name for row in get_customer_profile("DT Service Owner")["service_orders"]] == [order.name]
+
+
+def test_a_store_booked_by_a_customer_of_another_region_sees_the_customer_and_unit(shop):
+	south = make_user("dt.ts1.booked@example.com", "DMS Service Advisor")
+	assign(south, "TS1")
+	frappe.set_user(south)
+	assert not frappe.has_permission("Customer", "read", "DT Service Owner")
+	assert not frappe.has_permission("Dealer Unit", "read", shop.unit)
+	frappe.set_user("Administrator")
+	order = book(shop, store="TS1")
+	frappe.set_user(south)
+	assert frappe.has_permission("Service Order", "read", order.name)
+	assert frappe.has_permission("Customer", "read", "DT Service Owner")
+	assert frappe.has_permission("Dealer Unit", "read", shop.unit)

@@ -129,3 +129,23 @@ def test_store_users_see_packages_above_and_below_not_beside(catalogue):
 	assert south_variant not in visible
 	assert not frappe.has_permission("DMS Service Package", "read", south_variant)
 	assert not frappe.has_permission("DMS Service Package", "write", catalogue.base)  # HQ's, not theirs
+
+
+def test_an_order_gets_the_variant_of_its_store_once(catalogue, shop):
+	from .service_fixture import book
+
+	order = book(shop)
+	order.package = catalogue.base
+	order.save()
+	assert order.package == catalogue.north  # North's variant for a North store
+	assert [(row.description, row.hours, row.from_package) for row in order.labour] == [
+		("DT Winter", 2, catalogue.north)
+	]
+	assert [(row.item_code, row.qty) for row in order.parts] == [(ITEM, 1)]
+	order.parts = []  # the advisor drops the kit's part: it stays dropped
+	order.save()
+	assert not order.parts and len(order.labour) == 1
+	south = book(shop, store="TS1")
+	south.package = catalogue.north  # any variant leads to the store's own resolution
+	south.save()
+	assert south.package == catalogue.base and [row.hours for row in south.labour] == [1]

@@ -303,8 +303,8 @@ def mask_phone(phone: str | None) -> str | None:
 
 
 def record_served_unit(doc, method=None) -> None:
-	"""doc_events ``on_submit`` of Quotation, Sales Order, Delivery Note, Sales Invoice: the document's
-	unit has served its customer. One upsert per document, written straight to the table so serving a
+	"""doc_events ``on_submit`` of Quotation, Sales Order, Delivery Note, Sales Invoice (and
+	``after_insert`` of a Service Order: a booking): the document's unit has served its customer. One upsert per document, written straight to the table so serving a
 	customer needs no write permission on it (and does not touch the customer's ``modified``)."""
 	customer = _customer_of(doc)
 	unit = doc.get("dms_org_unit")

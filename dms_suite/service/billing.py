@@ -90,6 +90,12 @@ def make_invoice(doc, customer: str, rows: list) -> str:
 	from erpnext.controllers.accounts_controller import get_default_taxes_and_charges
 
 	labour_item = frappe.db.get_single_value("DMS Service Settings", "labour_item")
+	if not labour_item:
+		from dms_suite.service.settings import ensure_labour_item
+
+		labour_item = ensure_labour_item()
+		if labour_item:
+			frappe.db.set_single_value("DMS Service Settings", "labour_item", labour_item)
 	if any(kind == "labour" for kind, _row in rows) and not labour_item:
 		frappe.throw(
 			_("Set the Labour Item in DMS Service Settings before invoicing labour."),

@@ -140,7 +140,7 @@ def validate_service_order(doc) -> None:
 	validate_unit(doc)
 	validate_appointment(doc, before)
 	if doc.docstatus == 0:
-		apply_package(doc)
+		apply_package(doc, before)
 		validate_lines(doc)
 		flag_repeat_repairs(doc)
 	set_totals(doc)
@@ -217,10 +217,11 @@ def validate_appointment(doc, before) -> None:
 		)
 
 
-def apply_package(doc) -> None:
-	"""A chosen package adds its labour and parts once: the variant of the store's region (or the
-	store's own) where there is one, else HQ's (dms_suite/service/packages.py)."""
-	if not doc.package:
+def apply_package(doc, before=None) -> None:
+	"""A package chosen (or chosen again) adds its labour and parts once: the variant of the store's
+	region (or the store's own) where there is one, else HQ's (dms_suite/service/packages.py). Lines
+	the advisor then removes stay removed."""
+	if not doc.package or (before is not None and before.package == doc.package):
 		return
 	from dms_suite.service.packages import effective_package, package_lines
 
