@@ -85,6 +85,8 @@ def ensure_job_warehouse(store: str) -> str:
 				"account": account,
 			}
 		).insert(ignore_permissions=True)
+		# ERPNext keeps each company's warehouse → stock account map for the rest of the request
+		frappe.flags.pop("warehouse_account_map", None)
 	unit.append("warehouses", {"warehouse": name, "purpose": JOB_WAREHOUSE_PURPOSE})
 	unit.flags.ignore_permissions = True
 	unit.save()
