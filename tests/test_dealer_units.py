@@ -7,7 +7,7 @@ import frappe
 
 from dms_suite.service import settings, units
 
-VALID_VINS = ("1M8GDM9AXKP042788", "11111111111111111", "LDASDA10XTB900001")
+VALID_VINS = ("1M8GDM9AXKP042788", "11111111111111111", "LDATLT301TT770412")  # none of them the demo's
 
 
 @pytest.fixture
