@@ -21,7 +21,15 @@ def test_job_card_and_invoice_render_to_pdf(shop, web_server, monkeypatch):
 	assert order.get_formatted("grand_total") in card
 
 	invoice = frappe.get_print("Sales Invoice", order.sales_invoice, print_format="DMS Service Invoice")
-	for text in (order.sales_invoice, order.name, order.dealer_unit, "DT Service Owner", "DT-SVC-PART"):
+	store = frappe.db.get_value("DMS Org Unit", order.dms_org_unit, "unit_name")
+	for text in (
+		order.sales_invoice,
+		order.name,
+		order.dealer_unit,
+		store,
+		"DT Service Owner",
+		"DT-SVC-PART",
+	):
 		assert text in invoice, text
 
 	# wkhtmltopdf fetches the print styles from the site's URL: point it at the test's web server
