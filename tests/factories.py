@@ -67,6 +67,22 @@ def make_unit(code: str, unit_type: str, company: str, parent: str | None = None
 	return doc.insert()
 
 
+def make_item(code: str, is_stock_item: int = 1, **fields) -> str:
+	"""Get-or-create an item in the root group, counted in Nos."""
+	if not frappe.db.exists("Item", code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": code,
+				"item_group": "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": is_stock_item,
+				**fields,
+			}
+		).insert()
+	return code
+
+
 def make_user(email: str, *roles: str) -> str:
 	"""A desk user with the given DMS roles plus the ERPNext roles of their Role Profiles."""
 	from dms_suite.setup import ERPNEXT_ROLES

@@ -10,7 +10,7 @@ from frappe.utils import now_datetime
 
 from dms_suite.service import orders
 
-from .factories import assign, make_user
+from .factories import assign, make_item, make_user
 
 PART = "DT-SVC-PART"
 OIL = "DT-SVC-OIL"
@@ -24,17 +24,7 @@ OTHER_CATEGORY = "DT Electrical"
 def build_shop(org):
 	"""TN1's workshop: parts in stock, a technician with his own rate, a customer with a unit."""
 	for code in (PART, OIL):
-		if not frappe.db.exists("Item", code):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": code,
-					"item_group": "All Item Groups",
-					"stock_uom": "Nos",
-					"is_stock_item": 1,
-					"valuation_rate": 40,
-				}
-			).insert()
+		make_item(code, valuation_rate=40)
 	entry = frappe.get_doc(
 		{
 			"doctype": "Stock Entry",
@@ -84,15 +74,7 @@ def build_shop(org):
 	other_unit = make_unit("DTSVCUNIT0000002", "DT Other Owner")
 	settings = frappe.get_single("DMS Service Settings")
 	if not settings.labour_item:
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": "DT-SVC-LABOUR",
-				"item_group": "All Item Groups",
-				"stock_uom": "Nos",
-				"is_stock_item": 0,
-			}
-		).insert()
+		make_item("DT-SVC-LABOUR", is_stock_item=0)
 		settings.labour_item = "DT-SVC-LABOUR"
 	settings.set("qc_checks", [{"check": "Road test"}, {"check": "Torque checked"}])
 	settings.save()

@@ -7,7 +7,7 @@ import frappe
 from dms_suite.permissions import get_user_units
 from dms_suite.service import orders, packages
 
-from .factories import assign, make_user
+from .factories import assign, make_item, make_user
 
 ACTIVITY = "DT Package Labour"
 ITEM = "DT-PKG-PART"
@@ -17,16 +17,7 @@ ITEM = "DT-PKG-PART"
 def catalogue(org):
 	if not frappe.db.exists("Activity Type", ACTIVITY):
 		frappe.get_doc({"doctype": "Activity Type", "activity_type": ACTIVITY, "billing_rate": 100}).insert()
-	if not frappe.db.exists("Item", ITEM):
-		frappe.get_doc(
-			{
-				"doctype": "Item",
-				"item_code": ITEM,
-				"item_group": "All Item Groups",
-				"stock_uom": "Nos",
-				"is_stock_item": 1,
-			}
-		).insert()
+	make_item(ITEM)
 	base = make("DT Seasonal", "TG", hours=1)
 	north = make("DT Winter", "TN", based_on=base, hours=2, parts=[{"item_code": ITEM, "qty": 1}])
 	other = make("DT 10k Service", "TG", hours=1.5)
@@ -94,16 +85,7 @@ def test_invalid_packages_are_refused(catalogue, fields):
 	}.get(fields.get("based_on"))
 	parts = None
 	if fields.get("parts") == "service_item":
-		if not frappe.db.exists("Item", "DT-PKG-SERVICE"):
-			frappe.get_doc(
-				{
-					"doctype": "Item",
-					"item_code": "DT-PKG-SERVICE",
-					"item_group": "All Item Groups",
-					"stock_uom": "Nos",
-					"is_stock_item": 0,
-				}
-			).insert()
+		make_item("DT-PKG-SERVICE", is_stock_item=0)
 		parts = [{"item_code": "DT-PKG-SERVICE", "qty": 1}]
 	before = frappe.db.count("DMS Service Package")
 	with pytest.raises(packages.InvalidPackageError):

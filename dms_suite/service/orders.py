@@ -39,7 +39,6 @@ STATUS_TIMESTAMPS = {
 }
 # the unit is in the workshop: its parts are held for it in the store's job warehouse
 WORK_STATES = ("Checked In", "In Progress", "QC")
-OPEN_STATES = ("Booked", *WORK_STATES)
 DONE_STATES = ("Delivered", "Invoiced", "Closed")
 # a walk-in is booked "now": an appointment this close behind the clock is not in the past
 BOOKING_GRACE = timedelta(minutes=15)

@@ -10,8 +10,10 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, now_datetime
 
-OPEN_STATES = ("Booked", "Checked In", "In Progress", "QC", "Ready")
-DONE_STATES = ("Delivered", "Invoiced", "Closed")
+from dms_suite.service.orders import DONE_STATES, WORK_STATES
+
+# what the customer sees as still at the dealer: booked, in the workshop, or ready to collect
+OPEN_STATES = ("Booked", *WORK_STATES, "Ready")
 # the live status covers open orders and those changed this recently (a delivery the customer awaits)
 RECENT_DAYS = 30
 
