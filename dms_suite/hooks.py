@@ -154,6 +154,25 @@ has_permission["Dealer Unit"] = "dms_suite.permissions.has_dealer_unit_permissio
 permission_query_conditions["DMS Service Package"] = "dms_suite.permissions.get_package_conditions"
 has_permission["DMS Service Package"] = "dms_suite.permissions.has_package_permission"
 
+# Dealer projects (dms_suite/projects): budgets and equipment, task dependencies and material plans,
+# just-in-time supply, issues to the site
+_add_doc_events(
+	{
+		"Project": {"validate": "dms_suite.projects.project.validate_project"},
+		# after ERPNext's own checks and set_org_unit: the task takes its project's store
+		"Task": {
+			"validate": "dms_suite.projects.tasks.validate_task",
+			"on_update": "dms_suite.projects.tasks.refresh_line_status",
+		},
+		"Stock Entry": {
+			"on_submit": "dms_suite.projects.supply.update_delivered",
+			"on_cancel": "dms_suite.projects.supply.update_delivered",
+		},
+		"Material Request": {"on_cancel": "dms_suite.projects.supply.release_cancelled_request"},
+	}
+)
+doctype_js["Project"] = "public/js/project.js"
+
 # Frappe checks the doctype of a global-search hit or of a child row, not the record itself
 override_whitelisted_methods = {
 	"frappe.utils.global_search.search": "dms_suite.overrides.global_search.search",
@@ -165,6 +184,8 @@ override_whitelisted_methods = {
 scheduler_events = {
 	"hourly_long": ["dms_suite.stock.planner.run_scheduled_planner"],
 	"daily": ["dms_suite.stock.planner.flag_overdue_shipments", "dms_suite.sales.followup.run_daily"],
+	# dealer projects: delays first (on yesterday's deliveries), then just-in-time material
+	"daily_long": ["dms_suite.projects.delays.flag_delays", "dms_suite.projects.supply.run_scheduled_jit"],
 }
 
 # Tree views

@@ -40,6 +40,10 @@ ERPNEXT_TRANSACTION_DOCTYPES = (
 	"Purchase Invoice",
 	"Payment Entry",
 	"Journal Entry",
+	# dealer projects (dms_suite/projects): a task and a timesheet belong to their project's store
+	"Project",
+	"Task",
+	"Timesheet",
 )
 
 # ERPNext masters and ledgers: narrowed by managed User Permissions.

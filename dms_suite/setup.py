@@ -20,6 +20,7 @@ DMS_ROLES = (
 	"DMS Service Advisor",
 	"DMS Stock Controller",
 	"DMS Accountant",
+	"DMS Project Manager",
 )
 
 # A Role Profile per DMS role: the DMS role plus the ERPNext roles it needs to work in
@@ -33,14 +34,24 @@ ERPNEXT_ROLES = {
 		"Accounts Manager",
 		"Accounts User",
 		"Purchase User",
+		"Projects Manager",
 	),
-	"DMS Region Manager": ("Sales Manager", "Sales User", "Stock Manager", "Stock User", "Accounts User"),
-	"DMS Store Manager": ("Sales Manager", "Sales User", "Stock User"),
+	"DMS Region Manager": (
+		"Sales Manager",
+		"Sales User",
+		"Stock Manager",
+		"Stock User",
+		"Accounts User",
+		"Projects Manager",
+	),
+	"DMS Store Manager": ("Sales Manager", "Sales User", "Stock User", "Projects User"),
 	"DMS Store User": ("Sales User", "Stock User"),
 	"DMS Sales": ("Sales User",),
 	"DMS Service Advisor": ("Sales User", "Stock User"),
 	"DMS Stock Controller": ("Stock Manager", "Stock User", "Item Manager"),
 	"DMS Accountant": ("Accounts User", "Accounts Manager"),
+	# runs dealer projects at a store: plans, tasks, timesheets, material to the site
+	"DMS Project Manager": ("Projects Manager", "Projects User", "Stock User", "Purchase User"),
 }
 
 CUSTOM_FIELDS = {
@@ -105,12 +116,13 @@ for _doctype in ("Stock Entry", "Delivery Note", "Purchase Receipt"):
 
 
 def app_parts() -> list:
-	"""The modules of dms_suite/sales and dms_suite/service (see their PARTS): each may bring custom
+	"""The modules of dms_suite/sales, dms_suite/service and dms_suite/projects (see their PARTS): each may bring custom
 	fields and install steps."""
+	from dms_suite.projects import PARTS as PROJECT_PARTS
 	from dms_suite.sales import PARTS as SALES_PARTS
 	from dms_suite.service import PARTS as SERVICE_PARTS
 
-	return [import_module(name) for name in SALES_PARTS + SERVICE_PARTS]
+	return [import_module(name) for name in SALES_PARTS + SERVICE_PARTS + PROJECT_PARTS]
 
 
 def all_custom_fields() -> dict[str, list[dict]]:

@@ -119,6 +119,14 @@ def shop(org):
 	return build_shop(org)
 
 
+@pytest.fixture
+def site(org):
+	"""A dealer project at TN1 for the project tests (tests/project_fixture.py)."""
+	from .project_fixture import build_site
+
+	return build_site(org)
+
+
 @pytest.fixture(autouse=True)
 def rollback(frappe_site):
 	"""Every test leaves the database as it found it."""

@@ -6,15 +6,16 @@ it by that unit like any DMS record. The unit is taken, in this order, from:
 1. the value the user chose (checked: it must exist and belong to the document's company);
 2. the first of the document's warehouses (header, then rows) that is a warehouse of a unit;
 3. the document's cost center (header, then rows), if it is a unit's cost center;
-4. the unit the creating user is assigned to in that company (the deepest, if several);
-5. the topmost unit of the document's company.
+4. the unit of the document's project (a Task or Timesheet belongs to its project's store);
+5. the unit the creating user is assigned to in that company (the deepest, if several);
+6. the topmost unit of the document's company.
 
 A document none of these places (a company outside the dealer org) keeps no unit; DMS users with
 a restricted role do not see such documents. Documents that existed before dms_suite, or before
 the unit owning their warehouse was mapped, are given their unit by ``backfill_org_units``, a
 background job queued on install and whenever the tree's mapping changes.
 
-Steps 2, 3 and 5 read one map of the whole tree (three queries, cached in Redis, dropped with the
+Steps 2, 3 and 6 read one map of the whole tree (three queries, cached in Redis, dropped with the
 policy cache whenever an org unit changes), so placing a document costs no query per row.
 """
 
@@ -31,6 +32,7 @@ WAREHOUSE_FIELDS = (
 	"warehouse", "s_warehouse", "t_warehouse", "target_warehouse",
 )  # fmt: skip
 COST_CENTER_FIELDS = ("cost_center",)
+PROJECT_FIELDS = ("project", "parent_project")
 MAPS_CACHE_KEY = "dms_suite:unit_maps"
 BACKFILL_JOB_ID = "dms_suite_backfill_org_units"
 
@@ -90,9 +92,16 @@ def derive_org_unit(doc) -> str | None:
 	maps = get_unit_maps()
 	return (
 		maps.place(company, _values(doc, WAREHOUSE_FIELDS), _values(doc, COST_CENTER_FIELDS))
+		or _project_unit(_values(doc, PROJECT_FIELDS), company)
 		or _assigned_units([frappe.session.user])[frappe.session.user].get(company)
 		or maps.top_unit.get(company)
 	)
+
+
+def _project_unit(projects: list[str], company: str) -> str | None:
+	if not projects:
+		return None
+	return frappe.db.get_value("Project", {"name": projects[0], "company": company}, "dms_org_unit")
 
 
 def _values(doc, fieldnames) -> list[str]:
@@ -194,6 +203,17 @@ def backfill_org_units(doctypes: list[str] | None = None, chunk_size: int = 2000
 def _backfill_doctype(doctype: str, maps: UnitMaps, chunk_size: int) -> int:
 	meta = frappe.get_meta(doctype)
 	header_warehouses = [f for f in WAREHOUSE_FIELDS if meta.has_field(f)]
+	total = 0
+	project_field = next((f for f in PROJECT_FIELDS if meta.has_field(f)), None)
+	if project_field and not header_warehouses:
+		# a task or timesheet takes its project's unit (step 4 of derive_org_unit): one UPDATE
+		frappe.db.sql(
+			f"""update `tab{doctype}` doc join `tabProject` project on project.name = doc.`{project_field}`
+			set doc.dms_org_unit = project.dms_org_unit
+			where ifnull(doc.dms_org_unit, '') = '' and ifnull(project.dms_org_unit, '') != ''
+				and project.company = doc.company"""
+		)
+		total = frappe.db._cursor.rowcount
 	header_cost_centers = [f for f in COST_CENTER_FIELDS if meta.has_field(f)]
 	row_table = next(
 		(t for t in meta.get_table_fields() if t.fieldname in ("items", "accounts", "references")), None
@@ -215,7 +235,6 @@ def _backfill_doctype(doctype: str, maps: UnitMaps, chunk_size: int) -> int:
 	n_wh_header, n_cc_header = len(header_warehouses), len(header_cost_centers)
 	n_wh_row = len(row_warehouses) if first_row else 0
 
-	total = 0
 	while True:
 		rows = frappe.db.sql(
 			f"""

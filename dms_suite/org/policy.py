@@ -57,6 +57,10 @@ POLICIES: dict[str, PolicyType] = {
 	# repair; a technician's daily hours are the capacity labour utilisation is measured against
 	"repeat_repair_days": PolicyType("Repeat Repair Window (Days)", "int", default=30),
 	"technician_hours_per_day": PolicyType("Technician Hours per Day", "amount", default=8.0),
+	# dealer projects: material is needed on site this many days before its task starts, and is
+	# requested (just in time) once its need date is this many days away
+	"site_lead_days": PolicyType("Material On-Site Lead Time (Days)", "int", default=2),
+	"supply_lead_days": PolicyType("Material Supply Lead Time (Days)", "int", default=7),
 }
 
 
