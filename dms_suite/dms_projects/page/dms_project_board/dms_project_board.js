@@ -125,16 +125,18 @@ dms_suite.ProjectBoard = class ProjectBoard {
 	show(options) {
 		const project = options.project || frappe.utils.get_query_params().project;
 		if (project) {
-			this.open_project(project);
-		} else if (!this.mode) {
+			this.open_project(project, true);
+		} else if (this.mode) {
+			this.reload(); // back from a Task form, say: the plan may have changed
+		} else {
 			this.load_portfolio();
 		}
 	}
 
-	open_project(project) {
+	open_project(project, fresh) {
 		if (field_value(this.project_field) !== project) {
 			this.project_field.set_value(project); // its change event loads the board
-		} else if (this.mode !== "project" || this.project !== project) {
+		} else if (fresh || this.mode !== "project" || this.project !== project) {
 			this.load_project(project);
 		}
 	}
@@ -682,7 +684,7 @@ function inject_board_style() {
 .dms-board .gantt-container .popup-wrapper .dms-popup-link a { color: var(--blue-300); }
 .dms-board .gantt .bar-wrapper.dms-critical .bar, .dms-swatch.dms-critical { fill: #ffe8cc; background: #ffe8cc; stroke: #e8590c; border-color: #e8590c; stroke-width: 2; }
 .dms-board .gantt .bar-wrapper.dms-critical .bar-progress { fill: #ff922b; }
-.dms-board .gantt .arrow.dms-critical-arrow { stroke: #e8590c; stroke-width: 2; }
+.dms-board .gantt .dms-critical-arrow { stroke: #e8590c; stroke-width: 2; }
 .dms-board .gantt .bar-wrapper.dms-overdue .bar, .dms-swatch.dms-overdue { stroke: #e03131; border-color: #e03131; stroke-width: 2; stroke-dasharray: 4 2; }
 .dms-board .gantt .bar-wrapper.dms-overdue:not(.dms-critical) .bar, .dms-swatch.dms-overdue { fill: #fff5f5; background: #fff5f5; }
 .dms-board .gantt .bar-wrapper.dms-overdue:not(.dms-critical) .bar-progress { fill: #ffa8a8; }
