@@ -59,6 +59,17 @@ def test_due_lines_are_supplied_from_stock_then_by_transfer_then_by_purchase(sit
 	assert lines_of(task) == lines
 
 
+def test_a_stale_task_form_cannot_undo_what_was_requested(site):
+	task = make_task(site.project, "DT Drains", 3, 2, materials=[(CEMENT, 6)])
+	supply.raise_jit_requests()
+	requested = lines_of(task)[CEMENT]
+	task.description = "Saved from a form opened before the run"
+	task.save()  # its rows still say nothing was requested
+	assert lines_of(task)[CEMENT] == requested
+	supply.raise_jit_requests()
+	assert frappe.db.count("Material Request Item", {"dms_task_material": requested.name}) == 1
+
+
 def test_the_store_safety_level_is_respected(site):
 	frappe.get_doc({"doctype": "DMS Safety Level", "org_unit": "TN1", "item_code": STEEL, "safety_qty": 45}).insert()
 	task = make_task(site.project, "DT Rails", 3, 2, materials=[(STEEL, 20)])

@@ -57,6 +57,10 @@ def flag_delays(today=None) -> dict[str, list[str]]:
 			f"update `tabProject` set dms_is_delayed = 1, dms_delay_reason = case name {cases} end where name in %s",
 			(*[value for pair in texts.items() for value in pair], tuple(texts)),
 		)
+	# ERPNext saves a project from its cached document whenever a task changes (Task.update_project):
+	# drop the cached copies, or the next task save would write the old flags back
+	for project in (*cleared, *reasons):
+		frappe.clear_document_cache("Project", project)
 	flagged = sorted(set(reasons) - was_delayed)
 	notify_managers(flagged, reasons)
 	return {"flagged": flagged, "cleared": cleared}

@@ -101,6 +101,17 @@ def validate_project(doc, method=None):
 	"""doc_events ``validate`` of Project."""
 	validate_budget(doc)
 	validate_equipment(doc)
+	keep_delay_flag(doc)
+
+
+def keep_delay_flag(doc) -> None:
+	"""The delay flag is the daily check's (dms_suite/projects/delays.py), never the form's."""
+	if doc.is_new():
+		doc.dms_is_delayed, doc.dms_delay_reason = 0, None
+		return
+	doc.dms_is_delayed, doc.dms_delay_reason = frappe.db.get_value(
+		"Project", doc.name, ["dms_is_delayed", "dms_delay_reason"]
+	) or (0, None)
 
 
 def validate_budget(doc) -> None:

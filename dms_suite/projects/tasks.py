@@ -68,6 +68,7 @@ def validate_task(doc, method=None):
 			row.project = row.project or doc.project
 	check_dependency_cycle(doc)
 	validate_materials(doc)
+	keep_supply_state(doc)
 	set_need_dates(doc)
 
 
@@ -160,6 +161,34 @@ def validate_materials(doc) -> None:
 					),
 					InvalidMaterialLineError,
 				)
+
+
+SUPPLY_FIELDS = ("requested_qty", "material_request", "transfer", "delivered_qty", "supply_status")
+
+
+def keep_supply_state(doc) -> None:
+	"""What was requested and delivered is written by the supply job and stock entries, never by the
+	form: a form opened before them and saved after would otherwise write the old state back (and the
+	next run would request the line again). One query."""
+	rows = doc.get("dms_materials") or []
+	if not rows:
+		return
+	stored = {}
+	if not doc.is_new():
+		stored = {
+			row.name: row
+			for row in frappe.get_all(
+				"DMS Task Material",
+				filters={"parent": doc.name, "parenttype": "Task"},
+				fields=["name", *SUPPLY_FIELDS],
+			)
+		}
+	for row in rows:
+		state = stored.get(row.name)
+		for field in SUPPLY_FIELDS:
+			row.set(field, state[field] if state else (None if field in ("material_request", "transfer") else 0))
+		if not state:
+			row.supply_status = "Planned"
 
 
 def set_need_dates(doc) -> None:

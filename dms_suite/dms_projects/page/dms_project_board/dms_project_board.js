@@ -228,6 +228,11 @@ dms_suite.ProjectBoard = class ProjectBoard {
 	draw(tasks, keep_scroll) {
 		if (!this.gantt) {
 			this.gantt = new Gantt(this.$gantt[0], tasks, this.gantt_options());
+			const show_popup = this.gantt.show_popup.bind(this.gantt);
+			this.gantt.show_popup = (options) => {
+				show_popup(options);
+				this.place_popup(options.target_element);
+			};
 		} else {
 			const container = this.gantt.$container;
 			const left = container.scrollLeft;
@@ -254,6 +259,29 @@ dms_suite.ProjectBoard = class ProjectBoard {
 			on_date_change: (task, start, end) => this.on_date_change(task, start, end),
 			on_progress_change: () => this.redraw_later(),
 		};
+	}
+
+	place_popup(target) {
+		// frappe-gantt puts the popup right of the bar, out of sight for a long bar: keep it in
+		// the visible part of the chart, under (or over) the bar when there is no room beside it
+		const g = this.gantt;
+		const popup = g.popup_wrapper;
+		const container = g.$container;
+		const box = target.getBBox();
+		const min_left = container.scrollLeft + 8;
+		const max_left = Math.max(min_left, container.scrollLeft + container.clientWidth - popup.offsetWidth - 8);
+		const pointer = popup.querySelector(".pointer");
+		if (box.x + box.width + 10 <= max_left) {
+			if (pointer) pointer.style.display = "";
+			return;
+		}
+		let top = box.y + box.height + 8;
+		if (top + popup.offsetHeight > g.$svg.getBoundingClientRect().height) {
+			top = Math.max(0, box.y - popup.offsetHeight - 8);
+		}
+		popup.style.left = Math.min(max_left, Math.max(min_left, box.x)) + "px";
+		popup.style.top = top + "px";
+		if (pointer) pointer.style.display = "none";
 	}
 
 	set_view_mode(mode) {
@@ -684,6 +712,9 @@ function inject_board_style() {
 .dms-board .gantt-container .popup-wrapper .dms-popup-link a { color: var(--blue-300); }
 .dms-board .gantt .bar-wrapper.dms-critical .bar, .dms-swatch.dms-critical { fill: #ffe8cc; background: #ffe8cc; stroke: #e8590c; border-color: #e8590c; stroke-width: 2; }
 .dms-board .gantt .bar-wrapper.dms-critical .bar-progress { fill: #ff922b; }
+.dms-board .gantt .bar-wrapper.active .bar { stroke-width: 3; }
+.dms-board .gantt .bar-wrapper[class*="dms-"].active .bar-label, .dms-board .gantt .bar-wrapper.bar-milestone.active .bar-label,
+.dms-board .gantt .bar-wrapper.active .bar-label.big { fill: var(--text-color); }
 .dms-board .gantt .dms-critical-arrow { stroke: #e8590c; stroke-width: 2; }
 .dms-board .gantt .bar-wrapper.dms-overdue .bar, .dms-swatch.dms-overdue { stroke: #e03131; border-color: #e03131; stroke-width: 2; stroke-dasharray: 4 2; }
 .dms-board .gantt .bar-wrapper.dms-overdue:not(.dms-critical) .bar, .dms-swatch.dms-overdue { fill: #fff5f5; background: #fff5f5; }
