@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import frappe
 
 from dms_suite.demo.campaigns import build_demo_campaign, demo_campaign_summary
+from dms_suite.demo.projects import build_project_scene, project_summary
 from dms_suite.demo.sales import build_sales_scene, sales_summary
 from dms_suite.demo.service import build_service_scene, service_summary
 from dms_suite.demo.setup import GROUP_ABBR, GROUP_COMPANY, ensure_erpnext_setup
@@ -211,10 +212,13 @@ def build_demo() -> dict:
 		sales = build_sales_scene(created, GROUP_UNIT)
 		campaign = build_demo_campaign(created, GROUP_UNIT)
 		service = build_service_scene(created, GROUP_UNIT)
+		project = build_project_scene(created)
 	finally:
 		frappe.flags.mute_emails = mute_emails
 	result = summarise(created)
-	result["sales"] = sales_summary(sales) + demo_campaign_summary(campaign) + service_summary(service)
+	result["sales"] = (
+		sales_summary(sales) + demo_campaign_summary(campaign) + service_summary(service) + project_summary(project)
+	)
 	return result
 
 
