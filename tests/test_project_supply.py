@@ -19,7 +19,16 @@ def lines_of(task) -> dict[str, frappe._dict]:
 		for row in frappe.get_all(
 			"DMS Task Material",
 			filters={"parent": task.name, "parenttype": "Task"},
-			fields=["name", "item_code", "qty", "requested_qty", "delivered_qty", "supply_status", "material_request", "transfer"],
+			fields=[
+				"name",
+				"item_code",
+				"qty",
+				"requested_qty",
+				"delivered_qty",
+				"supply_status",
+				"material_request",
+				"transfer",
+			],
 		)
 	}
 
@@ -35,13 +44,21 @@ def test_due_lines_are_supplied_from_stock_then_by_transfer_then_by_purchase(sit
 	# TS1 can spare the bolts: a draft transfer proposal to TN1's parts warehouse
 	transfer = frappe.get_doc("Cross Region Transfer", lines[BOLT].transfer)
 	assert transfer.name in made["transfers"] and transfer.status == "Draft"
-	assert (transfer.source_unit, transfer.target_unit, transfer.target_warehouse) == ("TS1", "TN1", TN1_PARTS)
+	assert (transfer.source_unit, transfer.target_unit, transfer.target_warehouse) == (
+		"TS1",
+		"TN1",
+		TN1_PARTS,
+	)
 	assert [(row.item_code, row.qty) for row in transfer.items] == [(BOLT, 30)]
 	assert (lines[BOLT].requested_qty, lines[BOLT].supply_status) == (30, "Transfer Proposed")
 	# nobody has cement: a submitted Material Request for the project, dated the need date
 	request = frappe.get_doc("Material Request", lines[CEMENT].material_request)
 	assert request.name in made["material_requests"] and request.docstatus == 1
-	assert (request.material_request_type, request.company, request.dms_org_unit) == ("Purchase", "DT North", "TN1")
+	assert (request.material_request_type, request.company, request.dms_org_unit) == (
+		"Purchase",
+		"DT North",
+		"TN1",
+	)
 	[row] = [row for row in request.items if row.dms_task_material == lines[CEMENT].name]
 	assert (row.qty, row.project, row.warehouse) == (12, site.project, TN1_PARTS)
 	assert getdate(row.schedule_date) == getdate(add_days(task.exp_start_date, -2))
@@ -54,7 +71,10 @@ def test_due_lines_are_supplied_from_stock_then_by_transfer_then_by_purchase(sit
 	ours = {lines[BOLT].name, lines[CEMENT].name, lines_of(later)[CEMENT].name}
 	assert not frappe.get_all(
 		"Material Request Item",
-		filters={"parent": ("in", again["material_requests"] or [""]), "dms_task_material": ("in", list(ours))},
+		filters={
+			"parent": ("in", again["material_requests"] or [""]),
+			"dms_task_material": ("in", list(ours)),
+		},
 	)
 	assert lines_of(task) == lines
 
@@ -71,7 +91,9 @@ def test_a_stale_task_form_cannot_undo_what_was_requested(site):
 
 
 def test_the_store_safety_level_is_respected(site):
-	frappe.get_doc({"doctype": "DMS Safety Level", "org_unit": "TN1", "item_code": STEEL, "safety_qty": 45}).insert()
+	frappe.get_doc(
+		{"doctype": "DMS Safety Level", "org_unit": "TN1", "item_code": STEEL, "safety_qty": 45}
+	).insert()
 	task = make_task(site.project, "DT Rails", 3, 2, materials=[(STEEL, 20)])
 	supply.raise_jit_requests()
 	line = lines_of(task)[STEEL]
@@ -106,9 +128,15 @@ def test_issue_to_the_project_is_a_material_issue_costed_by_erpnext(site):
 	assert (lines[STEEL].delivered_qty, lines[STEEL].supply_status) == (12, "Delivered")
 	assert lines[CEMENT].delivered_qty == 0
 	# the Stock Ledger and ERPNext's own project costing agree with the issue
-	value = -flt(frappe.db.get_value("Stock Ledger Entry", {"voucher_no": entry_name, "is_cancelled": 0}, "stock_value_difference"))
+	value = -flt(
+		frappe.db.get_value(
+			"Stock Ledger Entry", {"voucher_no": entry_name, "is_cancelled": 0}, "stock_value_difference"
+		)
+	)
 	assert value == pytest.approx(1200)
-	assert flt(frappe.db.get_value("Project", site.project, "total_consumed_material_cost")) == pytest.approx(1200)
+	assert flt(frappe.db.get_value("Project", site.project, "total_consumed_material_cost")) == pytest.approx(
+		1200
+	)
 	# a second click issues nothing more: steel is delivered and cement is still not in stock
 	with pytest.raises(supply.NothingToIssueError, match=CEMENT):
 		api.issue_materials(task.name)

@@ -37,7 +37,11 @@ def test_bad_project_input_is_refused_and_nothing_written(site):
 		make_project(
 			"DT Early Return",
 			dms_equipment=[
-				{"item_code": STEEL, "delivery_date": add_days(nowdate(), 5), "return_date": add_days(nowdate(), 2)}
+				{
+					"item_code": STEEL,
+					"delivery_date": add_days(nowdate(), 5),
+					"return_date": add_days(nowdate(), 2),
+				}
 			],
 		)
 	assert frappe.db.count("Project") == count
@@ -116,7 +120,9 @@ def test_drag_refused_for_a_user_who_cannot_write_and_for_backwards_dates(site):
 	with pytest.raises(board.InvalidTaskDatesError):
 		api.move_task(task.name, add_days(nowdate(), 9), add_days(nowdate(), 8))
 	frappe.set_user("Administrator")
-	assert getdate(frappe.db.get_value("Task", task.name, "exp_start_date")) == getdate(add_days(nowdate(), 5))
+	assert getdate(frappe.db.get_value("Task", task.name, "exp_start_date")) == getdate(
+		add_days(nowdate(), 5)
+	)
 
 
 def test_projects_and_tasks_are_isolated_by_store(site):
@@ -135,7 +141,12 @@ def test_board_data_with_critical_path_materials_and_equipment(site):
 	project = frappe.get_doc("Project", site.project)
 	project.append(
 		"dms_equipment",
-		{"item_code": CRANE, "description": "Crawler crane", "delivery_date": add_days(nowdate(), 2), "return_date": add_days(nowdate(), 20)},
+		{
+			"item_code": CRANE,
+			"description": "Crawler crane",
+			"delivery_date": add_days(nowdate(), 2),
+			"return_date": add_days(nowdate(), 20),
+		},
 	)
 	project.save()
 	a = make_task(site.project, "DT A", 0, 5, materials=[(STEEL, 1), (BOLT, 2)])

@@ -53,7 +53,9 @@ def build_project_scene(created) -> dict:
 		created["Project"] += 1
 		tasks = make_tasks(project)
 		created["Task"] += len(tasks)
-	tasks = dict(frappe.get_all("Task", filters={"project": project}, fields=["subject", "name"], as_list=True))
+	tasks = dict(
+		frappe.get_all("Task", filters={"project": project}, fields=["subject", "name"], as_list=True)
+	)
 	if not frappe.db.exists("Stock Entry", {"project": project, "docstatus": 1, "purpose": "Material Issue"}):
 		supply.issue_materials(tasks["Foundation"])
 		created["Stock Entry"] += 1
@@ -61,8 +63,12 @@ def build_project_scene(created) -> dict:
 		log_labour(project, tasks["Foundation"])
 		created["Timesheet"] += 1
 	jit = supply.raise_jit_requests()
-	created["Material Request"] += len(jit["material_requests"])
-	created["Cross Region Transfer"] += len(jit["transfers"])
+	for doctype, names in (
+		("Material Request", jit["material_requests"]),
+		("Cross Region Transfer", jit["transfers"]),
+	):
+		if names:
+			created[doctype] += len(names)
 	delays.flag_delays()
 	return {"project": project, "tasks": tasks}
 
@@ -76,7 +82,11 @@ def project_summary(scene: dict) -> list[str]:
 		fields=["item_code", "supply_status", "material_request", "transfer"],
 		order_by="need_date, idx",
 	)
-	requested = [f"{row.item_code} → {row.material_request or row.transfer}" for row in lines if row.material_request or row.transfer]
+	requested = [
+		f"{row.item_code} → {row.material_request or row.transfer}"
+		for row in lines
+		if row.material_request or row.transfer
+	]
 	return [
 		f"  Project {project.name} '{project.project_name}' at {project.dms_org_unit} for {project.customer}:"
 		f" {len(scene['tasks'])} tasks, {flt(project.percent_complete, 1)}% complete",
@@ -169,7 +179,11 @@ def make_project(manager: str) -> str:
 				}
 			],
 			"dms_documents": [
-				{"title": "Site plan", "attachment": "/files/ring-road-site-plan.pdf", "share_with_customer": 1},
+				{
+					"title": "Site plan",
+					"attachment": "/files/ring-road-site-plan.pdf",
+					"share_with_customer": 1,
+				},
 				{"title": "Cost plan (internal)", "attachment": "/files/ring-road-cost-plan.xlsx"},
 			],
 		}
@@ -208,12 +222,18 @@ def log_labour(project: str, task: str) -> str:
 
 	employee = ensure_technician(frappe._dict({"Employee": 0}))
 	if not frappe.db.exists("Activity Type", ACTIVITY):
-		frappe.get_doc({"doctype": "Activity Type", "activity_type": ACTIVITY, "costing_rate": 120, "billing_rate": 200}).insert(
-			ignore_permissions=True
-		)
+		frappe.get_doc(
+			{"doctype": "Activity Type", "activity_type": ACTIVITY, "costing_rate": 120, "billing_rate": 200}
+		).insert(ignore_permissions=True)
 	if not frappe.db.exists("Activity Cost", {"employee": employee, "activity_type": ACTIVITY}):
 		frappe.get_doc(
-			{"doctype": "Activity Cost", "employee": employee, "activity_type": ACTIVITY, "costing_rate": 150, "billing_rate": 240}
+			{
+				"doctype": "Activity Cost",
+				"employee": employee,
+				"activity_type": ACTIVITY,
+				"costing_rate": 150,
+				"billing_rate": 240,
+			}
 		).insert(ignore_permissions=True)
 	logs = []
 	for days_ago in (6, 5):
@@ -229,7 +249,13 @@ def log_labour(project: str, task: str) -> str:
 			}
 		)
 	sheet = frappe.get_doc(
-		{"doctype": "Timesheet", "company": COMPANY, "employee": employee, "parent_project": project, "time_logs": logs}
+		{
+			"doctype": "Timesheet",
+			"company": COMPANY,
+			"employee": employee,
+			"parent_project": project,
+			"time_logs": logs,
+		}
 	)
 	sheet.insert(ignore_permissions=True)
 	sheet.submit()

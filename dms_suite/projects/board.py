@@ -75,7 +75,8 @@ def board_data(project: str) -> dict:
 
 	scheduled = {t.name: t for t in tasks if t.exp_start_date and t.exp_end_date}
 	dependencies = {
-		name: [d for d in (t.depends_on_tasks or "").split(",") if d in scheduled] for name, t in scheduled.items()
+		name: [d for d in (t.depends_on_tasks or "").split(",") if d in scheduled]
+		for name, t in scheduled.items()
 	}
 	critical = critical_tasks(scheduled, dependencies)
 	head.can_write = bool(frappe.has_permission("Task", "write"))

@@ -5,7 +5,7 @@ Actual cost by cost type, each from the documents ERPNext itself costs a project
 
 - Materials: submitted Stock Entries carrying the project, rows that leave stock (no target
   warehouse), at valuation (``amount``), exactly ERPNext's ``total_consumed_material_cost``;
-- Labour: submitted Timesheet rows of the project (``costing_amount`` = hours × the employee's
+- Labour: submitted Timesheet rows of the project (``costing_amount`` = hours x the employee's
   Activity Cost), ERPNext's ``total_costing_amount``;
 - Purchases: submitted Purchase Invoice rows of the project (``base_net_amount``), ERPNext's
   ``total_purchase_cost``, each under the row's DMS cost type (Equipment for a hired crane, say),
@@ -13,8 +13,8 @@ Actual cost by cost type, each from the documents ERPNext itself costs a project
 
 Earned value, from the tasks' planned dates and progress (each task weighted by its planned days):
 planned % = days of work that should be done by today / all planned days; actual % = days weighted
-by progress / all planned days; with the budget as the budget at completion (BAC): PV = planned % ×
-BAC, EV = actual % × BAC, AC = actual cost, CPI = EV / AC, SPI = EV / PV.
+by progress / all planned days; with the budget as the budget at completion (BAC): PV = planned % x
+BAC, EV = actual % x BAC, AC = actual cost, CPI = EV / AC, SPI = EV / PV.
 
 Every figure for any number of projects is a fixed number of grouped queries.
 """

@@ -40,7 +40,9 @@ def flag_delays(today=None) -> dict[str, list[str]]:
 		values,
 	):
 		reasons.setdefault(project, []).append(
-			_("{0} material line(s) not delivered by their need date (the first due {1})").format(count, first)
+			_("{0} material line(s) not delivered by their need date (the first due {1})").format(
+				count, first
+			)
 		)
 
 	was_delayed = set(frappe.db.sql_list("select name from `tabProject` where dms_is_delayed = 1"))

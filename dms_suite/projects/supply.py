@@ -84,7 +84,9 @@ def raise_jit_requests(today=None) -> dict[str, list[str]]:
 		frappe.publish_progress(100, title=title, description=_("Nothing due is uncovered"))
 		return {"material_requests": [], "transfers": []}
 
-	frappe.publish_progress(25, title=title, description=_("{0} lines due: checking stock").format(len(lines)))
+	frappe.publish_progress(
+		25, title=title, description=_("{0} lines due: checking stock").format(len(lines))
+	)
 	from_stock, by_transfer, by_request = plan_supply(lines, policies)
 
 	frappe.publish_progress(50, title=title, description=_("Proposing transfers"))
@@ -143,7 +145,13 @@ def plan_supply(lines: list, policies: dict[str, dict]):
 	units = availability.load_units()
 	stock = availability.get_availability(items=items)
 	offered = quantities.proposed_qty(None, items)
-	left = {(r["unit"], r["item_code"]): r["available_to_transfer"] - offered.get((r["unit"], r["item_code"]), 0.0) for r in stock}
+	# whole units, as the replenishment planner counts them (a safety level may be fractional)
+	left = {
+		(r["unit"], r["item_code"]): math.floor(
+			r["available_to_transfer"] - offered.get((r["unit"], r["item_code"]), 0.0) + 1e-9
+		)
+		for r in stock
+	}
 	sources = defaultdict(list)
 	for r in stock:
 		if r["warehouse"] and units.get(r["unit"]) and units[r["unit"]].unit_type == "Store":
@@ -194,6 +202,10 @@ def make_transfers(by_transfer: dict) -> list[str]:
 	names = []
 	for (source_unit, source_warehouse, store), entries in sorted(by_transfer.items()):
 		projects = sorted({line.project for line, _qty in entries})
+		totals, rates = defaultdict(float), {}  # a transfer has one row per item
+		for line, qty in entries:
+			totals[line.item_code] += qty
+			rates[line.item_code] = line.valuation_rate
 		doc = frappe.get_doc(
 			{
 				"doctype": "Cross Region Transfer",
@@ -213,8 +225,8 @@ def make_transfers(by_transfer: dict) -> list[str]:
 					source_unit,
 				),
 				"items": [
-					{"item_code": line.item_code, "qty": qty, "valuation_rate": line.valuation_rate}
-					for line, qty in entries
+					{"item_code": item, "qty": qty, "valuation_rate": rates[item]}
+					for item, qty in sorted(totals.items())
 				],
 			}
 		)
@@ -355,7 +367,9 @@ def issue_materials(task: str) -> str:
 		by_warehouse[line.warehouse].append(line)
 	if None in by_warehouse:
 		frappe.throw(
-			_("Store {0} has no parts or stock warehouse to issue from.").format(frappe.bold(info.dms_org_unit)),
+			_("Store {0} has no parts or stock warehouse to issue from.").format(
+				frappe.bold(info.dms_org_unit)
+			),
 			NothingToIssueError,
 		)
 

@@ -62,7 +62,9 @@ class InvalidMaterialLineError(frappe.ValidationError):
 def validate_task(doc, method=None):
 	"""doc_events ``validate`` of Task (after ERPNext's own date and progress checks)."""
 	if doc.project:
-		doc.dms_org_unit = frappe.db.get_value("Project", doc.project, "dms_org_unit") or doc.get("dms_org_unit")
+		doc.dms_org_unit = frappe.db.get_value("Project", doc.project, "dms_org_unit") or doc.get(
+			"dms_org_unit"
+		)
 		# ERPNext moves dependants on by the dependency rows' project, which only its form fills in
 		for row in doc.get("depends_on") or []:
 			row.project = row.project or doc.project
@@ -96,7 +98,9 @@ def check_dependency_cycle(doc) -> None:
 	path = _path_back(doc.name, edges)
 	if path:
 		subjects = dict(
-			frappe.db.sql("select name, subject from `tabTask` where name in %(names)s", {"names": tuple(path)})
+			frappe.db.sql(
+				"select name, subject from `tabTask` where name in %(names)s", {"names": tuple(path)}
+			)
 		)
 		frappe.throw(
 			_("These dependencies form a cycle, so no task in it could ever start: {0}").format(
@@ -146,7 +150,9 @@ def validate_materials(doc) -> None:
 			)
 		if flt(row.qty) <= 0:
 			frappe.throw(
-				_("Row {0}: the quantity of {1} must be above zero.").format(row.idx, frappe.bold(row.item_code)),
+				_("Row {0}: the quantity of {1} must be above zero.").format(
+					row.idx, frappe.bold(row.item_code)
+				),
 				InvalidMaterialLineError,
 			)
 		if row.warehouse and doc.get("dms_org_unit"):
@@ -186,7 +192,9 @@ def keep_supply_state(doc) -> None:
 	for row in rows:
 		state = stored.get(row.name)
 		for field in SUPPLY_FIELDS:
-			row.set(field, state[field] if state else (None if field in ("material_request", "transfer") else 0))
+			row.set(
+				field, state[field] if state else (None if field in ("material_request", "transfer") else 0)
+			)
 		if not state:
 			row.supply_status = "Planned"
 

@@ -107,6 +107,8 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		el.addEventListener("mousedown", (e) => {
 			const bar = e.target.closest && e.target.closest(".bar-wrapper");
 			this.pressed = bar ? { id: bar.getAttribute("data-id"), x: e.clientX, y: e.clientY } : null;
+			// an open popup next to the bar would take the drag's mousemove and mouseup
+			if (bar && this.gantt) this.gantt.hide_popup();
 		});
 		el.addEventListener("click", (e) => {
 			// portfolio: a click (not a drag) on a project's bar opens its board
@@ -707,6 +709,7 @@ function inject_board_style() {
 .dms-board.dms-busy .gantt-container { opacity: .6; pointer-events: none; }
 .dms-board .gantt .handle.progress, .dms-board.dms-readonly .gantt .handle,
 .dms-board .gantt .dms-material .handle, .dms-board .gantt .dms-equipment .handle { display: none; }
+.dms-board .gantt-container .popup-wrapper { min-width: 220px; max-width: 360px; }
 .dms-board .gantt-container .popup-wrapper[style*="opacity: 0"] { pointer-events: none; }
 .dms-board .gantt-container .popup-wrapper .dms-popup-flag { color: var(--red-300); }
 .dms-board .gantt-container .popup-wrapper .dms-popup-link a { color: var(--blue-300); }

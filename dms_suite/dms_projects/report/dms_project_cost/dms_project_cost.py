@@ -39,11 +39,35 @@ def _row(label, budget, actual, currency):
 def columns():
 	return [
 		{"fieldname": "cost_type", "label": _("Cost Type"), "fieldtype": "Data", "width": 140},
-		{"fieldname": "budget", "label": _("Budget"), "fieldtype": "Currency", "options": "currency", "width": 140},
-		{"fieldname": "actual", "label": _("Actual"), "fieldtype": "Currency", "options": "currency", "width": 140},
-		{"fieldname": "variance", "label": _("Budget Left"), "fieldtype": "Currency", "options": "currency", "width": 140},
+		{
+			"fieldname": "budget",
+			"label": _("Budget"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 140,
+		},
+		{
+			"fieldname": "actual",
+			"label": _("Actual"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 140,
+		},
+		{
+			"fieldname": "variance",
+			"label": _("Budget Left"),
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 140,
+		},
 		{"fieldname": "used_pct", "label": _("Used %"), "fieldtype": "Percent", "width": 100},
-		{"fieldname": "currency", "label": _("Currency"), "fieldtype": "Link", "options": "Currency", "hidden": 1},
+		{
+			"fieldname": "currency",
+			"label": _("Currency"),
+			"fieldtype": "Link",
+			"options": "Currency",
+			"hidden": 1,
+		},
 	]
 
 
@@ -62,12 +86,23 @@ def chart(rows):
 
 def summary(figures, currency):
 	def money(label, value, indicator="Blue"):
-		return {"label": label, "value": value, "datatype": "Currency", "currency": currency, "indicator": indicator}
+		return {
+			"label": label,
+			"value": value,
+			"datatype": "Currency",
+			"currency": currency,
+			"indicator": indicator,
+		}
 
 	def ratio(label, value):
 		if value is None:
 			return {"label": label, "value": "–", "datatype": "Data", "indicator": "Grey"}
-		return {"label": label, "value": round(value, 2), "datatype": "Float", "indicator": "Green" if value >= 1 else "Red"}
+		return {
+			"label": label,
+			"value": round(value, 2),
+			"datatype": "Float",
+			"indicator": "Green" if value >= 1 else "Red",
+		}
 
 	margin = figures["margin"]
 	return [

@@ -77,7 +77,13 @@ def grouped(rows: list[dict], group_by: str) -> list[dict]:
 		key = parent.get(row["store"], row["store"]) if group_by == "Region" else row["store"]
 		total = groups.setdefault(
 			key,
-			{"store": key, "currency": row["currency"], "projects": 0, "delayed": 0, **dict.fromkeys(SUMMED, 0.0)},
+			{
+				"store": key,
+				"currency": row["currency"],
+				"projects": 0,
+				"delayed": 0,
+				**dict.fromkeys(SUMMED, 0.0),
+			},
 		)
 		total["projects"] += 1
 		total["delayed"] += row["delayed"]
@@ -87,7 +93,9 @@ def grouped(rows: list[dict], group_by: str) -> list[dict]:
 		bac, cost = total["total_budget"], total["total_actual"]
 		total["planned_pct"] = total["planned_value"] * 100 / bac if bac else 0.0
 		total["actual_pct"] = total["earned_value"] * 100 / bac if bac else 0.0
-		total["margin_pct"] = total["margin"] * 100 / total["contract_value"] if total["contract_value"] else None
+		total["margin_pct"] = (
+			total["margin"] * 100 / total["contract_value"] if total["contract_value"] else None
+		)
 		total["cpi"] = total["earned_value"] / cost if cost else None
 		total["spi"] = total["earned_value"] / total["planned_value"] if total["planned_value"] else None
 	return [groups[key] for key in sorted(groups)]
@@ -98,16 +106,34 @@ def columns(group_by: str) -> list[dict]:
 	unit_label = _("Region") if group_by == "Region" else _("Store")
 	head = (
 		[
-			{"fieldname": "project", "label": _("Project"), "fieldtype": "Link", "options": "Project", "width": 130},
+			{
+				"fieldname": "project",
+				"label": _("Project"),
+				"fieldtype": "Link",
+				"options": "Project",
+				"width": 130,
+			},
 			{"fieldname": "project_name", "label": _("Name"), "fieldtype": "Data", "width": 180},
-			{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Link", "options": "Customer", "width": 150},
+			{
+				"fieldname": "customer",
+				"label": _("Customer"),
+				"fieldtype": "Link",
+				"options": "Customer",
+				"width": 150,
+			},
 		]
 		if group_by == "Project"
 		else [{"fieldname": "projects", "label": _("Projects"), "fieldtype": "Int", "width": 90}]
 	)
 	return [
 		*head,
-		{"fieldname": "store", "label": unit_label, "fieldtype": "Link", "options": "DMS Org Unit", "width": 100},
+		{
+			"fieldname": "store",
+			"label": unit_label,
+			"fieldtype": "Link",
+			"options": "DMS Org Unit",
+			"width": 100,
+		},
 		{"fieldname": "contract_value", "label": _("Contract Value"), **money},
 		{"fieldname": "total_budget", "label": _("Budget"), **money},
 		{"fieldname": "total_actual", "label": _("Actual Cost"), **money},
@@ -119,5 +145,11 @@ def columns(group_by: str) -> list[dict]:
 		{"fieldname": "cpi", "label": _("CPI"), "fieldtype": "Float", "precision": 2, "width": 70},
 		{"fieldname": "spi", "label": _("SPI"), "fieldtype": "Float", "precision": 2, "width": 70},
 		{"fieldname": "delayed", "label": _("Delayed"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "currency", "label": _("Currency"), "fieldtype": "Link", "options": "Currency", "hidden": 1},
+		{
+			"fieldname": "currency",
+			"label": _("Currency"),
+			"fieldtype": "Link",
+			"options": "Currency",
+			"hidden": 1,
+		},
 	]
