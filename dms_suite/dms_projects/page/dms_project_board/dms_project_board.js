@@ -26,7 +26,8 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		"assets/frappe/node_modules/frappe-gantt/dist/frappe-gantt.min.js",
 	];
 	static VIEW_MODES = ["Day", "Week", "Month"];
-	static VIEW_KEY = "dms_project_board_view_mode";
+	static VIEW_KEY = "dms_project_board_view_modes";
+	static DEFAULT_VIEW = { project: "Day", portfolio: "Month" };
 
 	constructor(page, wrapper) {
 		this.page = page;
@@ -36,8 +37,13 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		this.items = {}; // gantt task id -> {kind, data}
 		this.gantt = null;
 		this.busy = false;
-		const saved = localStorage.getItem(ProjectBoard.VIEW_KEY);
-		this.view_mode = ProjectBoard.VIEW_MODES.includes(saved) ? saved : "Day";
+		// the view mode of each board kind, remembered in this browser
+		this.view_modes = Object.assign({}, ProjectBoard.DEFAULT_VIEW);
+		try {
+			Object.assign(this.view_modes, JSON.parse(localStorage.getItem(ProjectBoard.VIEW_KEY) || "{}"));
+		} catch (e) {
+			// keep the defaults
+		}
 		this.libs = new Promise((resolve) => frappe.require(ProjectBoard.LIBS, resolve));
 		inject_board_style();
 		this.make_fields();
@@ -179,6 +185,7 @@ dms_suite.ProjectBoard = class ProjectBoard {
 				if (seq !== this.seq) return;
 				if (r.message) this.set_data(r.message, false);
 			},
+			error: () => seq === this.seq && this.show_failed(),
 		});
 	}
 
@@ -197,7 +204,20 @@ dms_suite.ProjectBoard = class ProjectBoard {
 				if (seq !== this.seq) return;
 				if (r.message) this.set_data(r.message, false);
 			},
+			error: () => seq === this.seq && this.show_failed(),
 		});
+	}
+
+	show_failed() {
+		// the server has said why; nothing of another board stays on screen
+		this.data = null;
+		this.items = {};
+		this.gantt && this.gantt.hide_popup();
+		this.$head.empty();
+		this.$legend.empty();
+		this.$aside.empty();
+		this.$gantt.hide();
+		this.$empty.text(__("The board could not be loaded.")).show();
 	}
 
 	set_data(data, keep_scroll) {
@@ -208,17 +228,25 @@ dms_suite.ProjectBoard = class ProjectBoard {
 	// ---- drawing
 
 	render(keep_scroll) {
-		if (!this.data) return;
-		const tasks = this.mode === "project" ? this.build_board_tasks(this.data) : this.build_portfolio_tasks(this.data);
+		if (!this.data || !(this.mode === "project" ? this.data.tasks : this.data.projects)) return;
+		const tasks =
+			this.mode === "project"
+				? this.build_board_tasks(this.data)
+				: this.build_portfolio_tasks(this.data);
 		if (this.mode === "project") this.render_board_head(this.data);
 		else this.render_portfolio_head(this.data);
 
 		this.$body.toggleClass("dms-readonly", this.mode !== "project" || !this.can_write());
+		this.mark_view_mode();
 		if (!tasks.length) {
 			this.$gantt.hide();
 			this.gantt && this.gantt.hide_popup();
 			this.$empty
-				.text(this.mode === "project" ? __("This project has no scheduled tasks.") : __("No projects to show."))
+				.text(
+					this.mode === "project"
+						? __("This project has no scheduled tasks.")
+						: __("No projects to show.")
+				)
 				.show();
 			return;
 		}
@@ -255,7 +283,7 @@ dms_suite.ProjectBoard = class ProjectBoard {
 			view_mode: this.view_mode,
 			view_modes: ProjectBoard.VIEW_MODES,
 			date_format: "YYYY-MM-DD",
-			language: (frappe.boot.lang || "en").split("-")[0],
+			language: gantt_language(),
 			custom_popup_html: (task) => this.popup_html(task),
 			on_click: (task) => this.on_bar_dblclick(task),
 			on_date_change: (task, start, end) => this.on_date_change(task, start, end),
@@ -271,7 +299,10 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		const container = g.$container;
 		const box = target.getBBox();
 		const min_left = container.scrollLeft + 8;
-		const max_left = Math.max(min_left, container.scrollLeft + container.clientWidth - popup.offsetWidth - 8);
+		const max_left = Math.max(
+			min_left,
+			container.scrollLeft + container.clientWidth - popup.offsetWidth - 8
+		);
 		const pointer = popup.querySelector(".pointer");
 		if (box.x + box.width + 10 <= max_left) {
 			if (pointer) pointer.style.display = "";
@@ -286,10 +317,15 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		if (pointer) pointer.style.display = "none";
 	}
 
+	get view_mode() {
+		const mode = this.view_modes[this.mode || "project"];
+		return ProjectBoard.VIEW_MODES.includes(mode) ? mode : "Day";
+	}
+
 	set_view_mode(mode) {
 		if (!ProjectBoard.VIEW_MODES.includes(mode)) return;
-		this.view_mode = mode;
-		localStorage.setItem(ProjectBoard.VIEW_KEY, mode);
+		this.view_modes[this.mode || "project"] = mode;
+		localStorage.setItem(ProjectBoard.VIEW_KEY, JSON.stringify(this.view_modes));
 		this.mark_view_mode();
 		if (this.gantt && this.$gantt.is(":visible")) {
 			this.gantt.hide_popup();
@@ -337,10 +373,14 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		const height = +g.$svg.querySelector(".grid-background").getAttribute("height");
 		const layer = svg("g", { class: "dms-today" });
 		if (!g.view_is("Day")) {
-			layer.appendChild(svg("rect", { x, y: top, width: day_width, height: height - top, class: "dms-today-column" }));
+			layer.appendChild(
+				svg("rect", { x, y: top, width: day_width, height: height - top, class: "dms-today-column" })
+			);
 		}
 		const mid = x + day_width / 2;
-		layer.appendChild(svg("line", { x1: mid, x2: mid, y1: top - 6, y2: height, class: "dms-today-line" }));
+		layer.appendChild(
+			svg("line", { x1: mid, x2: mid, y1: top - 6, y2: height, class: "dms-today-line" })
+		);
 		const label = svg("text", { x: mid + 4, y: top + 4, class: "dms-today-label" });
 		label.textContent = __("Today");
 		layer.appendChild(label);
@@ -393,7 +433,11 @@ dms_suite.ProjectBoard = class ProjectBoard {
 				out.push({
 					id,
 					name: esc(
-						__("◆ Materials for {0} ({1} lines, {2} undelivered)", [t.subject || t.id, cint(m.lines), cint(m.undelivered)])
+						__("◆ Materials for {0} ({1} lines, {2} undelivered)", [
+							t.subject || t.id,
+							cint(m.lines),
+							cint(m.undelivered),
+						])
 					),
 					start: m.need_date,
 					end: m.need_date,
@@ -437,7 +481,9 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		const status = p.status ? `<span class="indicator-pill gray">${esc(__(p.status))}</span>` : "";
 		this.$head.html(`
 			<div class="dms-head-title">
-				<a href="/app/project/${encodeURIComponent(p.name || "")}" class="dms-project-name">${esc(p.project_name || p.name || "")}</a>
+				<a href="/app/project/${encodeURIComponent(p.name || "")}" class="dms-project-name">${esc(
+			p.project_name || p.name || ""
+		)}</a>
 				<span class="text-muted">${esc(p.name || "")}</span>
 				${status} ${delayed}
 			</div>
@@ -459,7 +505,10 @@ dms_suite.ProjectBoard = class ProjectBoard {
 				["dms-equipment", __("Equipment")],
 				["dms-today", __("Today")],
 			]
-				.map(([cls, label]) => `<span class="dms-legend-item"><span class="dms-swatch ${cls}"></span>${label}</span>`)
+				.map(
+					([cls, label]) =>
+						`<span class="dms-legend-item"><span class="dms-swatch ${cls}"></span>${label}</span>`
+				)
 				.join("")
 		);
 		const unscheduled = board.unscheduled || [];
@@ -470,7 +519,9 @@ dms_suite.ProjectBoard = class ProjectBoard {
 					${unscheduled
 						.map(
 							(t) =>
-								`<a class="dms-chip" href="/app/task/${encodeURIComponent(t.id)}">${esc(t.subject || t.id)}</a>`
+								`<a class="dms-chip" href="/app/task/${encodeURIComponent(t.id)}">${esc(
+									t.subject || t.id
+								)}</a>`
 						)
 						.join("")}
 				</div>`
@@ -562,7 +613,9 @@ dms_suite.ProjectBoard = class ProjectBoard {
 			rows.push(`${__("Needed by")}: ${format_day(d.need_date)}`);
 			rows.push(__("{0} lines, {1} undelivered", [cint(d.lines), cint(d.undelivered)]));
 			if (d.late) rows.push(`<span class="dms-popup-flag">${__("Late")}</span>`);
-			link = `<a href="/app/task/${encodeURIComponent(item.task.id)}">${__("Open Task {0}", [esc(item.task.id)])}</a>`;
+			link = `<a href="/app/task/${encodeURIComponent(item.task.id)}">${__("Open Task {0}", [
+				esc(item.task.id),
+			])}</a>`;
 		} else if (item.kind === "equipment") {
 			title = d.label || d.id;
 			rows.push(`${format_day(d.start)} – ${format_day(d.end)}`);
@@ -631,7 +684,10 @@ dms_suite.ProjectBoard = class ProjectBoard {
 				["dms-overdue", __("Delayed")],
 				["dms-today", __("Today")],
 			]
-				.map(([cls, label]) => `<span class="dms-legend-item"><span class="dms-swatch ${cls}"></span>${label}</span>`)
+				.map(
+					([cls, label]) =>
+						`<span class="dms-legend-item"><span class="dms-swatch ${cls}"></span>${label}</span>`
+				)
 				.join("")
 		);
 		this.$aside.html(
@@ -641,7 +697,9 @@ dms_suite.ProjectBoard = class ProjectBoard {
 					${this.undated
 						.map(
 							(p) =>
-								`<a class="dms-chip dms-open-project" href="#" data-project="${esc(p.id)}">${esc(p.project_name || p.id)}</a>`
+								`<a class="dms-chip dms-open-project" href="#" data-project="${esc(
+									p.id
+								)}">${esc(p.project_name || p.id)}</a>`
 						)
 						.join("")}
 				</div>`
@@ -651,6 +709,14 @@ dms_suite.ProjectBoard = class ProjectBoard {
 };
 
 // ---- helpers
+
+function gantt_language() {
+	// the month names frappe-gantt 0.6 has (any other language would break its date headers)
+	const lang = frappe.boot.lang || "en";
+	if (lang === "pt-BR") return "ptBr";
+	const base = lang.split("-")[0];
+	return ["es", "ru", "fr", "tr", "zh"].includes(base) ? base : "en";
+}
 
 function field_value(control) {
 	// the control's value: a Link's input shows the title only once it is fetched
@@ -694,7 +760,8 @@ function inject_board_style() {
 	if (document.getElementById("dms-project-board-style")) return;
 	$(`<style id="dms-project-board-style">
 .dms-board-head { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 8px; margin-bottom: 8px; }
-.dms-head-title { display: flex; align-items: center; gap: 8px; }
+.dms-head-title { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
+.dms-board-head .dms-delayed { white-space: normal; height: auto; text-align: left; }
 .dms-project-name { font-size: var(--text-lg); font-weight: 600; color: var(--text-color); }
 .dms-head-facts { display: flex; flex-wrap: wrap; align-items: center; gap: 16px; }
 .dms-percent-bar { display: inline-block; width: 80px; height: 6px; border-radius: 3px; background: var(--gray-200); vertical-align: middle; }
