@@ -774,6 +774,7 @@ function inject_board_style() {
 .dms-unscheduled { margin-top: 12px; }
 .dms-chip { display: inline-block; margin: 4px 6px 0 0; padding: 2px 8px; border-radius: 10px; background: var(--gray-100); font-size: var(--text-sm); }
 .dms-board.dms-busy .gantt-container { opacity: .6; pointer-events: none; }
+.dms-board:not(.dms-readonly) .gantt .bar-wrapper:hover .handle { visibility: visible; opacity: 1; fill: var(--gray-400); }
 .dms-board .gantt .handle.progress, .dms-board.dms-readonly .gantt .handle,
 .dms-board .gantt .dms-material .handle, .dms-board .gantt .dms-equipment .handle { display: none; }
 .dms-board .gantt-container .popup-wrapper { min-width: 220px; max-width: 360px; }
