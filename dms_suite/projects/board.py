@@ -79,7 +79,9 @@ def board_data(project: str) -> dict:
 		for name, t in scheduled.items()
 	}
 	critical = critical_tasks(scheduled, dependencies)
-	head.can_write = bool(frappe.has_permission("Task", "write"))
+	head.can_write = bool(
+		frappe.has_permission("Task", "write") and frappe.has_permission("Project", "write", doc=project)
+	)
 	return {
 		"project": head,
 		"today": str(today),

@@ -381,7 +381,8 @@ dms_suite.ProjectBoard = class ProjectBoard {
 		layer.appendChild(
 			svg("line", { x1: mid, x2: mid, y1: top - 6, y2: height, class: "dms-today-line" })
 		);
-		const label = svg("text", { x: mid + 4, y: top + 4, class: "dms-today-label" });
+		// under the last row, where no bar or date label is
+		const label = svg("text", { x: mid, y: height + 14, class: "dms-today-label" });
 		label.textContent = __("Today");
 		layer.appendChild(label);
 		// above the grid and the dependency arrows, under the bars
@@ -796,7 +797,7 @@ function inject_board_style() {
 .dms-board .gantt .bar-wrapper.dms-equipment .bar, .dms-swatch.dms-equipment { fill: #d0ebff; background: #d0ebff; stroke: #1c7ed6; border-color: #1c7ed6; }
 .dms-board .gantt .dms-today-column { fill: #ffd43b; opacity: .25; pointer-events: none; }
 .dms-board .gantt .dms-today-line { stroke: #f59f00; stroke-width: 2; pointer-events: none; }
-.dms-board .gantt .dms-today-label { fill: #e67700; font-size: 11px; font-weight: 600; pointer-events: none; }
+.dms-board .gantt .dms-today-label { fill: #e67700; font-size: 11px; font-weight: 600; text-anchor: middle; pointer-events: none; }
 .dms-swatch.dms-today { width: 3px; border: none; background: #f59f00; }
 </style>`).appendTo("head");
 }
