@@ -169,6 +169,10 @@ _add_doc_events(
 			"on_cancel": "dms_suite.projects.supply.update_delivered",
 		},
 		"Material Request": {"on_cancel": "dms_suite.projects.supply.release_cancelled_request"},
+		"Cross Region Transfer": {
+			"on_change": "dms_suite.projects.supply.release_closed_transfer",
+			"on_trash": "dms_suite.projects.supply.release_closed_transfer",
+		},
 	}
 )
 doctype_js["Project"] = "public/js/project.js"

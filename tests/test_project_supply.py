@@ -10,6 +10,7 @@ from frappe.utils import add_days, flt, getdate, nowdate
 from dms_suite.api import projects as api
 from dms_suite.projects import supply
 
+from .factories import assign, make_user
 from .project_fixture import BOLT, CEMENT, STEEL, TN1_PARTS, make_task
 
 
@@ -113,6 +114,32 @@ def test_cancelled_material_request_frees_its_lines(site):
 	assert (line.requested_qty, line.material_request, line.supply_status) == (0, None, "Planned")
 	supply.raise_jit_requests()
 	assert lines_of(task)[CEMENT].material_request not in (None, request.name)
+
+
+def test_rejected_or_deleted_transfer_proposal_frees_its_lines(site):
+	from frappe.model.workflow import apply_workflow
+
+	from dms_suite.stock import approval
+
+	task = make_task(site.project, "DT Barriers", 3, 2, materials=[(BOLT, 10)])
+	supply.raise_jit_requests()
+	line = lines_of(task)[BOLT]
+	assert (line.requested_qty, line.supply_status) == (10, "Transfer Proposed")
+	transfer = frappe.get_doc("Cross Region Transfer", line.transfer)
+	apply_workflow(transfer, "Submit for Approval")
+	south_manager = make_user("dt.south.manager@example.com", "DMS Region Manager")
+	assign(south_manager, "TS")  # the source region decides first
+	frappe.set_user(south_manager)
+	approval.reject(transfer.name, "Bolts are kept for TS1's own site")
+	frappe.set_user("Administrator")
+	line = lines_of(task)[BOLT]
+	assert (line.requested_qty, line.transfer, line.supply_status) == (0, None, "Planned")
+
+	supply.raise_jit_requests()  # proposed again, and this proposal is simply deleted
+	again = lines_of(task)[BOLT].transfer
+	assert again and again != transfer.name
+	frappe.delete_doc("Cross Region Transfer", again)
+	assert (lines_of(task)[BOLT].requested_qty, lines_of(task)[BOLT].transfer) == (0, None)
 
 
 def test_issue_to_the_project_is_a_material_issue_costed_by_erpnext(site):

@@ -15,7 +15,8 @@ store and item, an uncovered line is covered by:
 
 The line keeps the document and the requested quantity, so it is never requested twice: a second
 run finds nothing uncovered (the lines are read under row locks, so two runs cannot both request the
-same line). Cancelling the Material Request frees its lines for the next run.
+same line). Cancelling the Material Request, or rejecting, cancelling or deleting the transfer
+proposal, frees its lines for the next run.
 
 **Issues** (``issue_materials``): a submitted Material Issue Stock Entry carrying the project (and each
 row the plan line it serves) from the store's warehouse, so ERPNext's project costing
@@ -267,7 +268,9 @@ def make_material_requests(by_request: dict, today) -> list[str]:
 			}
 		)
 		doc.flags.ignore_permissions = True
-		doc.docstatus = 1  # inserted submitted: ERPNext validates the lines once, not on insert and again on submit
+		doc.docstatus = (
+			1  # inserted submitted: ERPNext validates the lines once, not on insert and again on submit
+		)
 		doc.insert()
 		names.append(doc.name)
 		for line, _qty in entries:
@@ -282,7 +285,7 @@ def mark_requested(by_transfer: dict, by_request: dict) -> None:
 		return
 	names = [line.name for line, _qty in entries]
 	values = {"names": tuple(names)}
-	qty_cases, request_cases, transfer_cases = [], [], []
+	qty_cases, request_cases, transfer_cases, transfer_qty_cases = [], [], [], []
 	for i, (line, qty) in enumerate(entries):
 		values[f"n{i}"], values[f"q{i}"] = line.name, qty
 		qty_cases.append(f"when %(n{i})s then %(q{i})s")
@@ -292,6 +295,7 @@ def mark_requested(by_transfer: dict, by_request: dict) -> None:
 		if line.get("transfer"):
 			values[f"t{i}"] = line.transfer
 			transfer_cases.append(f"when %(n{i})s then %(t{i})s")
+			transfer_qty_cases.append(f"when %(n{i})s then %(q{i})s")
 
 	def case(cases, column):
 		return f"case line.name {' '.join(cases)} else line.{column} end" if cases else f"line.{column}"
@@ -301,7 +305,8 @@ def mark_requested(by_transfer: dict, by_request: dict) -> None:
 		update `tabDMS Task Material` line
 		set line.requested_qty = line.requested_qty + (case line.name {" ".join(qty_cases)} else 0 end),
 			line.material_request = {case(request_cases, "material_request")},
-			line.transfer = {case(transfer_cases, "transfer")}
+			line.transfer = {case(transfer_cases, "transfer")},
+			line.transfer_qty = {case(transfer_qty_cases, "transfer_qty")}
 		where line.name in %(names)s
 		""",
 		values,
@@ -325,6 +330,26 @@ def release_cancelled_request(doc, method=None):
 			line.material_request = if(line.material_request = %(request)s, null, line.material_request)
 		""",
 		{"request": doc.name},
+	)
+	update_line_status(lines)
+
+
+def release_closed_transfer(doc, method=None):
+	"""doc_events ``on_change`` and ``on_trash`` of Cross Region Transfer: a proposal rejected,
+	cancelled or deleted no longer covers its lines, which the next run may request again."""
+	if method != "on_trash" and doc.status not in ("Rejected", "Cancelled") and doc.docstatus != 2:
+		return
+	lines = frappe.db.sql_list("select name from `tabDMS Task Material` where transfer = %s", doc.name)
+	if not lines:
+		return
+	frappe.db.sql(
+		"""
+		update `tabDMS Task Material` line
+		set line.requested_qty = greatest(0, line.requested_qty - line.transfer_qty),
+			line.transfer = null, line.transfer_qty = 0
+		where line.name in %(lines)s
+		""",
+		{"lines": tuple(lines)},
 	)
 	update_line_status(lines)
 

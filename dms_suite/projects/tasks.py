@@ -169,7 +169,14 @@ def validate_materials(doc) -> None:
 				)
 
 
-SUPPLY_FIELDS = ("requested_qty", "material_request", "transfer", "delivered_qty", "supply_status")
+SUPPLY_FIELDS = (
+	"requested_qty",
+	"material_request",
+	"transfer",
+	"transfer_qty",
+	"delivered_qty",
+	"supply_status",
+)
 
 
 def keep_supply_state(doc) -> None:
