@@ -117,7 +117,7 @@ def board_data(project: str) -> dict:
 				"id": e.name,
 				"label": e.description or e.unit_name or e.dealer_unit or e.item_code,
 				"start": str(e.delivery_date),
-				"end": str(e.return_date or head.expected_end_date or e.delivery_date),
+				"end": str(e.return_date or head.expected_end_date or e.delivery_date),  # on site until returned
 			}
 			for e in equipment
 		],
@@ -207,12 +207,15 @@ def portfolio_data(unit: str | None = None) -> dict:
 				"project_name": p.project_name,
 				"customer": p.customer,
 				"store": p.dms_org_unit,
-				"start": str(p.expected_start_date),
-				"end": str(p.expected_end_date or p.expected_start_date),
+				"start": _date(p.expected_start_date),
+				"end": _date(p.expected_end_date or p.expected_start_date),
 				"progress": p.percent_complete or 0,
 				"delayed": bool(p.dms_is_delayed),
 			}
-			for p in projects
-			if p.expected_start_date
+			for p in projects  # one without dates comes with start None: the page lists it apart
 		],
 	}
+
+
+def _date(value) -> str | None:
+	return str(value) if value else None
