@@ -189,7 +189,7 @@ scheduler_events = {
 	"hourly_long": ["dms_suite.stock.planner.run_scheduled_planner"],
 	"daily": ["dms_suite.stock.planner.flag_overdue_shipments", "dms_suite.sales.followup.run_daily"],
 	# dealer projects: delays first (on yesterday's deliveries), then just-in-time material
-	"daily_long": ["dms_suite.projects.delays.flag_delays", "dms_suite.projects.supply.run_scheduled_jit"],
+	"daily_long": ["dms_suite.projects.delays.flag_delays", "dms_suite.projects.supply.raise_jit_requests"],
 }
 
 # Tree views

@@ -107,3 +107,22 @@ def make_user(email: str, *roles: str) -> str:
 
 def assign(user: str, unit: str):
 	return frappe.get_doc({"doctype": "DMS Org Assignment", "user": user, "org_unit": unit}).insert()
+
+
+def make_technician(first_name: str, company: str, activity_type: str, **rates) -> str:
+	"""An Employee of ``company`` with their own Activity Cost for ``activity_type`` (``billing_rate``,
+	``costing_rate``)."""
+	employee = frappe.get_doc(
+		{
+			"doctype": "Employee",
+			"first_name": first_name,
+			"gender": "Male",
+			"date_of_birth": "1990-01-01",
+			"date_of_joining": "2020-01-01",
+			"company": company,
+		}
+	).insert()
+	frappe.get_doc(
+		{"doctype": "Activity Cost", "employee": employee.name, "activity_type": activity_type, **rates}
+	).insert()
+	return employee.name

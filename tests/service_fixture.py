@@ -10,7 +10,7 @@ from frappe.utils import now_datetime
 
 from dms_suite.service import orders
 
-from .factories import assign, make_item, make_user
+from .factories import assign, make_item, make_technician, make_user
 
 PART = "DT-SVC-PART"
 OIL = "DT-SVC-OIL"
@@ -42,24 +42,7 @@ def build_shop(org):
 			frappe.get_doc({"doctype": "DMS Service Category", "category_name": name}).insert()
 	if not frappe.db.exists("Activity Type", ACTIVITY):
 		frappe.get_doc({"doctype": "Activity Type", "activity_type": ACTIVITY, "billing_rate": 100}).insert()
-	technician = frappe.get_doc(
-		{
-			"doctype": "Employee",
-			"first_name": "DT Technician",
-			"gender": "Male",
-			"date_of_birth": "1990-01-01",
-			"date_of_joining": "2020-01-01",
-			"company": NORTH,
-		}
-	).insert()
-	frappe.get_doc(
-		{
-			"doctype": "Activity Cost",
-			"employee": technician.name,
-			"activity_type": ACTIVITY,
-			"billing_rate": 150,
-		}
-	).insert()
+	technician = make_technician("DT Technician", NORTH, ACTIVITY, billing_rate=150)
 	customers = {}
 	for name in ("DT Service Owner", "DT Warranty Maker", "DT Other Owner"):
 		if not frappe.db.exists("Customer", name):
@@ -82,7 +65,7 @@ def build_shop(org):
 	assign(advisor, "TN1")
 	return frappe._dict(
 		org=org,
-		technician=technician.name,
+		technician=technician,
 		unit=unit,
 		other_unit=other_unit,
 		advisor=advisor,

@@ -10,6 +10,7 @@ from dms_suite.dms_projects.report.dms_project_cost import dms_project_cost
 from dms_suite.dms_projects.report.dms_project_portfolio import dms_project_portfolio
 from dms_suite.projects import costing, delays, portal, supply
 
+from .factories import make_technician
 from .project_fixture import CRANE, CUSTOMER, OTHER_CUSTOMER, PM, STEEL, make_project, make_task
 
 ACTIVITY = "DT Site Labour"
@@ -19,30 +20,13 @@ def log_hours(project: str, task: str, hours: float, costing_rate: float = 80) -
 	"""A submitted Timesheet of a technician whose Activity Cost sets the costing rate."""
 	if not frappe.db.exists("Activity Type", ACTIVITY):
 		frappe.get_doc({"doctype": "Activity Type", "activity_type": ACTIVITY, "costing_rate": 50}).insert()
-	employee = frappe.get_doc(
-		{
-			"doctype": "Employee",
-			"first_name": "DT Site Technician",
-			"gender": "Male",
-			"date_of_birth": "1990-01-01",
-			"date_of_joining": "2020-01-01",
-			"company": "DT North",
-		}
-	).insert()
-	frappe.get_doc(
-		{
-			"doctype": "Activity Cost",
-			"employee": employee.name,
-			"activity_type": ACTIVITY,
-			"costing_rate": costing_rate,
-		}
-	).insert()
+	employee = make_technician("DT Site Technician", "DT North", ACTIVITY, costing_rate=costing_rate)
 	start = get_datetime(add_days(nowdate(), -1) + " 08:00:00")
 	sheet = frappe.get_doc(
 		{
 			"doctype": "Timesheet",
 			"company": "DT North",
-			"employee": employee.name,
+			"employee": employee,
 			"parent_project": project,
 			"time_logs": [
 				{

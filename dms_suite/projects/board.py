@@ -17,6 +17,7 @@ from datetime import timedelta
 import frappe
 from frappe import _
 from frappe.utils import getdate, nowdate
+from frappe.utils.nestedset import get_descendants_of
 
 from dms_suite.projects.tasks import OPEN_TASK_STATES
 
@@ -117,7 +118,9 @@ def board_data(project: str) -> dict:
 				"id": e.name,
 				"label": e.description or e.unit_name or e.dealer_unit or e.item_code,
 				"start": str(e.delivery_date),
-				"end": str(e.return_date or head.expected_end_date or e.delivery_date),  # on site until returned
+				"end": str(
+					e.return_date or head.expected_end_date or e.delivery_date
+				),  # on site until returned
 			}
 			for e in equipment
 		],
@@ -164,8 +167,7 @@ def critical_tasks(tasks: dict, dependencies: dict[str, list[str]]) -> set[str]:
 
 def move_task(task: str, start, end) -> dict:
 	"""Give a task new planned dates (the board's drag) and return the board again."""
-	doc = frappe.get_doc("Task", task)
-	doc.check_permission("write")
+	doc = frappe.get_doc("Task", task)  # permission: checked by the caller (api.projects.move_task)
 	start, end = getdate(start), getdate(end)
 	if end < start:
 		frappe.throw(
@@ -183,12 +185,7 @@ def portfolio_data(unit: str | None = None) -> dict:
 	"""One bar per open project the user may read, optionally within one org unit's subtree."""
 	filters = {"status": ("!=", "Cancelled")}
 	if unit:
-		lft, rgt = frappe.db.get_value("DMS Org Unit", unit, ["lft", "rgt"]) or (0, 0)
-		filters["dms_org_unit"] = (
-			"in",
-			frappe.get_all("DMS Org Unit", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name")
-			or [""],
-		)
+		filters["dms_org_unit"] = ("in", units_within(unit))
 	projects = frappe.get_list(
 		"Project",
 		filters=filters,
@@ -215,6 +212,11 @@ def portfolio_data(unit: str | None = None) -> dict:
 			for p in projects  # one without dates comes with start None: the page lists it apart
 		],
 	}
+
+
+def units_within(unit: str) -> list[str]:
+	"""The unit and every unit below it (Frappe's nested set)."""
+	return [unit, *get_descendants_of("DMS Org Unit", unit, ignore_permissions=True)]
 
 
 def _date(value) -> str | None:

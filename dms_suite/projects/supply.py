@@ -58,11 +58,6 @@ class NothingToIssueError(frappe.ValidationError):
 # just-in-time supply
 
 
-def run_scheduled_jit() -> None:
-	"""Daily scheduler event."""
-	raise_jit_requests()
-
-
 def enqueue_jit() -> None:
 	frappe.enqueue(
 		"dms_suite.projects.supply.raise_jit_requests",
@@ -74,7 +69,7 @@ def enqueue_jit() -> None:
 
 
 def raise_jit_requests(today=None) -> dict[str, list[str]]:
-	"""Request what the due material of active projects lacks. Returns the documents made:
+	"""Request what the due material of active projects lacks (the daily scheduler event). Returns the documents made:
 	``{"material_requests": [...], "transfers": [...]}``."""
 	title = _("Project material (just in time)")
 	today = getdate(today or nowdate())
@@ -88,7 +83,7 @@ def raise_jit_requests(today=None) -> dict[str, list[str]]:
 	frappe.publish_progress(
 		25, title=title, description=_("{0} lines due: checking stock").format(len(lines))
 	)
-	from_stock, by_transfer, by_request = plan_supply(lines, policies)
+	from_stock, by_transfer, by_request = plan_supply(lines)
 
 	frappe.publish_progress(50, title=title, description=_("Proposing transfers"))
 	transfers = make_transfers(by_transfer)
@@ -135,7 +130,7 @@ def due_lines(today, policies: dict[str, dict]) -> list[frappe._dict]:
 	return rows
 
 
-def plan_supply(lines: list, policies: dict[str, dict]):
+def plan_supply(lines: list):
 	"""Split the due lines into those covered by the store's free stock, those to come by transfer
 	(``{(source unit, source warehouse, store): [(line, qty)]}``) and those to buy
 	(``{(company, store): [(line, qty)]}``). Pure: reads stock in a fixed number of queries."""
@@ -190,9 +185,13 @@ def plan_supply(lines: list, policies: dict[str, dict]):
 
 
 def target_warehouse(line, units) -> str | None:
-	"""Where the material is brought: the line's warehouse, else the store's parts or stock warehouse."""
-	store = units.get(line.store)
-	return line.warehouse or (store and (store.parts_warehouse or store.stock_warehouse))
+	"""Where the material is brought: the line's warehouse, else the store's default."""
+	return line.warehouse or default_warehouse(units.get(line.store))
+
+
+def default_warehouse(store) -> str | None:
+	"""A store's warehouse for project material (an ``availability.Unit``): parts, else stock."""
+	return store and (store.parts_warehouse or store.stock_warehouse)
 
 
 def make_transfers(by_transfer: dict) -> list[str]:
@@ -362,8 +361,7 @@ def issue_materials(task: str) -> str:
 	"""Issue what the task's material plan still lacks, as far as the store has it, by one submitted
 	Material Issue carrying the project. Safe against double clicks: the task is locked first and
 	what each line was delivered is read under that lock."""
-	from dms_suite.service.parts import store_warehouses
-	from dms_suite.stock import quantities
+	from dms_suite.stock import availability, quantities
 	from dms_suite.stock.transfer import lock_bins
 
 	frappe.db.sql("select name from `tabTask` where name = %s for update", task)
@@ -385,7 +383,11 @@ def issue_materials(task: str) -> str:
 			_("The material plan of {0} is delivered in full.").format(frappe.bold(info.subject)),
 			NothingToIssueError,
 		)
-	default = store_warehouses(info.dms_org_unit).parts if info.dms_org_unit else None
+	default = (
+		default_warehouse(availability.load_units([info.dms_org_unit]).get(info.dms_org_unit))
+		if info.dms_org_unit
+		else None
+	)
 	by_warehouse = defaultdict(list)
 	for line in lines:
 		line.warehouse = line.warehouse or default

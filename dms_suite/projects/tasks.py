@@ -157,9 +157,10 @@ def validate_materials(doc) -> None:
 			)
 		if row.warehouse and doc.get("dms_org_unit"):
 			if store_stock is None:
-				from dms_suite.service.parts import store_warehouses
+				from dms_suite.stock.availability import load_units
 
-				store_stock = store_warehouses(doc.dms_org_unit).stock
+				store = load_units([doc.dms_org_unit]).get(doc.dms_org_unit)
+				store_stock = set(store.warehouses) if store else set()
 			if row.warehouse not in store_stock:
 				frappe.throw(
 					_("Row {0}: warehouse {1} is not a stock warehouse of store {2}.").format(

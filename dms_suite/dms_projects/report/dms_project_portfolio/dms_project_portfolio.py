@@ -8,6 +8,7 @@ number of grouped queries over those projects (dms_suite/projects/costing.py).""
 import frappe
 from frappe import _
 
+from dms_suite.projects.board import units_within
 from dms_suite.projects.costing import project_figures
 
 SUMMED = ("contract_value", "total_budget", "total_actual", "margin", "planned_value", "earned_value")
@@ -30,11 +31,7 @@ def visible_projects(filters) -> list:
 		conditions["status"] = "Open"
 	if filters.org_unit:
 		frappe.has_permission("DMS Org Unit", "read", doc=filters.org_unit, throw=True)
-		lft, rgt = frappe.db.get_value("DMS Org Unit", filters.org_unit, ["lft", "rgt"])
-		conditions["dms_org_unit"] = (
-			"in",
-			frappe.get_all("DMS Org Unit", filters={"lft": (">=", lft), "rgt": ("<=", rgt)}, pluck="name"),
-		)
+		conditions["dms_org_unit"] = ("in", units_within(filters.org_unit))
 	return frappe.get_list(
 		"Project",
 		filters=conditions,
