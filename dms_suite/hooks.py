@@ -44,6 +44,11 @@ has_permission.update(
 # ERPNext documents and users
 # ---------------------------
 doc_events = {
+	# a child row saved or deleted on its own needs write on its parent record
+	"*": {
+		"validate": "dms_suite.overrides.resource.check_child_row_write",
+		"on_trash": "dms_suite.overrides.resource.check_child_row_write",
+	},
 	"User": {
 		"on_update": "dms_suite.overrides.user.sync_dms_user_permissions",
 	},
@@ -97,6 +102,13 @@ _add_doc_events(
 			doctype: {"on_submit": "dms_suite.sales.customers.record_served_unit"}
 			for doctype in ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice")
 		},
+	}
+)
+# --- a narrowed user makes those documents only for a customer they can already see
+_add_doc_events(
+	{
+		doctype: {"validate": "dms_suite.sales.customers.check_customer_in_reach"}
+		for doctype in ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice", "Service Order")
 	}
 )
 # a customer is visible to the units that own or have served it (dms_suite/permissions.py, "Customer")
@@ -182,7 +194,30 @@ override_whitelisted_methods = {
 	"frappe.utils.global_search.search": "dms_suite.overrides.global_search.search",
 	# child rows follow their parent record (lists: get_child_table_conditions above)
 	"frappe.client.get": "dms_suite.overrides.client.get",
+	# link search: no ignore_user_permissions for narrowed users, unreadable columns emptied
+	"frappe.desk.search.search_widget": "dms_suite.overrides.search.search_widget",
+	"frappe.desk.search.search_link": "dms_suite.overrides.search.search_link",
+	# list sidebar counts: permission-checked, no counting by (or filtering on) unreadable fields
+	"frappe.desk.listview.get_group_by_count": "dms_suite.overrides.listview.get_group_by_count",
+	# the form's Version history without the values of fields the user may not read
+	"frappe.desk.form.load.getdoc": "dms_suite.overrides.form.getdoc",
+	"frappe.desk.form.load.get_docinfo": "dms_suite.overrides.form.get_docinfo",
+	# templates users write are rendered with the document's own fields only (no frappe.db in Jinja)
+	"erpnext.crm.doctype.contract_template.contract_template.get_contract_template": (
+		"dms_suite.overrides.templates.get_contract_template"
+	),
+	"erpnext.setup.doctype.terms_and_conditions.terms_and_conditions.get_terms_and_conditions": (
+		"dms_suite.overrides.templates.get_terms_and_conditions"
+	),
 }
+
+# /api/resource/<doctype>/<name>: expand_links with the linked records' own permissions, and child
+# rows only as readable as their parent record (dms_suite/overrides/resource.py)
+before_request = ["dms_suite.overrides.resource.hold_expand_links"]
+after_request = [
+	"dms_suite.overrides.resource.guard_child_row",
+	"dms_suite.overrides.resource.expand_links",
+]
 
 # Scheduled jobs: the replenishment planner, overdue shipments (dms_suite/stock/planner.py)
 scheduler_events = {

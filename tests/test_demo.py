@@ -94,7 +94,12 @@ def test_summary_counts():
 	assert [
 		(r["user"].split("@")[0], r["units"], r["stock_entries"], r["companies"]) for r in result["isolation"]
 	][1:] == [
-		("north.manager", 4, 7, 1),  # its opening stock, the parts held for the service scene, the project's issue
+		(
+			"north.manager",
+			4,
+			7,
+			1,
+		),  # its opening stock, the parts held for the service scene, the project's issue
 		("south.store", 1, 2, 1),  # Guangzhou: its opening stock and the receipt of its transfer
 	]
 	# the group executive sees all of it (and whatever else the site holds)

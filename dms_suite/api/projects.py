@@ -33,8 +33,11 @@ def get_portfolio(unit: str | None = None) -> dict:
 @frappe.whitelist(methods=["POST"])
 def issue_materials(task: str) -> str:
 	"""Issue the task's outstanding material from the store by a Material Issue; returns its name."""
-	frappe.has_permission("Task", "read", doc=task, throw=True)
+	# issuing delivers the task's plan lines and posts stock: write on the task, submit on the entry
+	# (the entry itself is checked again, with its store, when it is inserted and submitted)
+	frappe.has_permission("Task", "write", doc=task, throw=True)
 	frappe.has_permission("Stock Entry", "create", throw=True)
+	frappe.has_permission("Stock Entry", "submit", throw=True)
 	return supply.issue_materials(task)
 
 

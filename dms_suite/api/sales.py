@@ -2,8 +2,8 @@
 
 import frappe
 from frappe import _
-from frappe.rate_limiter import rate_limit
 
+from dms_suite.api.guests import limit_by_address
 from dms_suite.permissions import get_user_units
 from dms_suite.sales import contracts
 from dms_suite.sales.leads import FEED_CHANNELS, intake_lead
@@ -48,7 +48,7 @@ def receive_lead(
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
-@rate_limit(limit=20, seconds=60 * 60)
+@limit_by_address(limit=20, seconds=60 * 60)
 def submit_enquiry(
 	store: str,
 	first_name: str,

@@ -217,7 +217,10 @@ def build_demo() -> dict:
 		frappe.flags.mute_emails = mute_emails
 	result = summarise(created)
 	result["sales"] = (
-		sales_summary(sales) + demo_campaign_summary(campaign) + service_summary(service) + project_summary(project)
+		sales_summary(sales)
+		+ demo_campaign_summary(campaign)
+		+ service_summary(service)
+		+ project_summary(project)
 	)
 	return result
 

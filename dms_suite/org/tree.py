@@ -33,6 +33,64 @@ class DuplicateOrgUnitError(OrgTreeError):
 	pass
 
 
+class OrgMoveNotPermitted(frappe.PermissionError):
+	pass
+
+
+# the nested-set bounds are the server's: scope (a user's units) is computed from them
+SERVER_TREE_FIELDS = ("lft", "rgt", "old_parent")
+# where a unit stands and which company's books it maps to: changed only by the group's executives
+PRIVILEGED_FIELDS = ("parent_dms_org_unit", "company")
+
+
+def keep_server_tree_fields(unit) -> None:
+	"""A stored unit keeps its stored ``lft`` / ``rgt`` / ``old_parent`` whatever the request sent.
+
+	Frappe's NestedSet moves them itself, in SQL, when the parent changes; a value written over
+	``frappe.client.set_value`` (or a form loaded before another unit was added) would otherwise be
+	saved as it is and widen or corrupt every scope computed from the tree.
+	"""
+	if unit.is_new():
+		return
+	stored = frappe.db.get_value("DMS Org Unit", unit.name, SERVER_TREE_FIELDS, as_dict=True)
+	if stored:
+		unit.update(stored)
+
+
+def validate_privileged_change(unit) -> None:
+	"""Moving a stored unit or remapping its company: group executives and System Managers only."""
+	from dms_suite.permissions import get_user_units
+
+	if unit.is_new() or get_user_units() is None:
+		return
+	changed = [field for field in PRIVILEGED_FIELDS if unit.has_value_changed(field)]
+	if changed:
+		frappe.throw(
+			_("Only the group's executives may move an org unit or change its company ({0})").format(
+				", ".join(_(unit.meta.get_label(field)) for field in changed)
+			),
+			OrgMoveNotPermitted,
+		)
+
+
+def record_move(unit) -> None:
+	"""An audit line on the unit when it moved or changed company (Version keeps the values too)."""
+	before = unit.get_doc_before_save()
+	if before is None:
+		return
+	for field in PRIVILEGED_FIELDS:
+		if (before.get(field) or "") != (unit.get(field) or ""):
+			unit.add_comment(
+				"Info",
+				_("{0} changed from {1} to {2} by {3}").format(
+					_(unit.meta.get_label(field)),
+					frappe.bold(before.get(field) or "-"),
+					frappe.bold(unit.get(field) or "-"),
+					frappe.bold(frappe.session.user),
+				),
+			)
+
+
 def validate_unit_code(unit) -> None:
 	code = (unit.unit_code or "").strip()
 	if not code:

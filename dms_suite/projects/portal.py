@@ -67,6 +67,9 @@ def customer_projects(customers: list[str]) -> list[dict]:
 		""",
 		values,
 	)
+	for rows in documents.values():
+		for row in rows:
+			row.attachment = safe_attachment_url(row.attachment)
 	for project in projects:
 		upcoming = sorted(deliveries[project.name] + equipment[project.name], key=lambda row: str(row.date))
 		project.update(
@@ -82,3 +85,15 @@ def _by_project(query: str, values: dict) -> dict[str, list]:
 	for row in frappe.db.sql(query, values, as_dict=True):
 		rows[row.pop("project")].append(row)
 	return rows
+
+
+SAFE_URL_PREFIXES = ("/files/", "/private/files/", "https://", "http://")
+
+
+def safe_attachment_url(url: str | None) -> str | None:
+	"""An attachment link the page may print: a file of the site or a web address, never a
+	``javascript:`` or ``data:`` URL (the page escapes it as well)."""
+	url = (url or "").strip()
+	if not url.startswith(SAFE_URL_PREFIXES) or any(c in url for c in "\"'<>`"):
+		return None
+	return url.replace(" ", "%20")

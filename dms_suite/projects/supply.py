@@ -440,8 +440,7 @@ def issue_materials(task: str) -> str:
 			],
 		}
 	)
-	entry.flags.ignore_permissions = True  # the caller checked the task and Stock Entry permissions
-	entry.insert()
+	entry.insert()  # with the user's permissions: the entry's store and warehouses are checked as theirs
 	entry.submit()
 	return entry.name
 

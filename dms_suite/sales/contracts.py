@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
-from erpnext.crm.doctype.contract_template.contract_template import get_contract_template
+from dms_suite.overrides.templates import render_user_template
 
 CONTRACT_DOCUMENTS = ("Quotation", "Sales Order")
 
@@ -77,6 +77,8 @@ def make_contract(document_type: str, document_name: str, template: str):
 	)
 	if existing:
 		return frappe.get_doc("Contract", existing)
+	frappe.has_permission("Contract Template", "read", template, throw=True)
+	template_terms = frappe.db.get_value("Contract Template", template, "contract_terms")
 	customer = source.customer if document_type == "Sales Order" else source.party_name
 	contract = frappe.get_doc(
 		{
@@ -84,7 +86,7 @@ def make_contract(document_type: str, document_name: str, template: str):
 			"party_type": "Customer",
 			"party_name": customer,
 			"contract_template": template,
-			"contract_terms": get_contract_template(template, source.as_dict())["contract_terms"],
+			"contract_terms": render_user_template(template_terms, source),
 			"start_date": source.transaction_date,
 			"document_type": document_type,
 			"document_name": document_name,

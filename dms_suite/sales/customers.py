@@ -340,6 +340,33 @@ def record_served_unit(doc, method=None) -> None:
 	).db_insert()
 
 
+class CustomerOutOfReachError(frappe.PermissionError):
+	pass
+
+
+def check_customer_in_reach(doc, method=None) -> None:
+	"""doc_events ``validate`` of the documents that make their store a serving unit of the customer
+	(quotation, order, delivery, invoice, service order): a narrowed user names only a customer they
+	can already see. Otherwise a store could claim any customer of the group, and see their record
+	and vehicles, by booking a service order or submitting a quotation for them."""
+	customer = _customer_of(doc)
+	if not customer or get_user_units() is None:
+		return
+	if not (
+		doc.is_new() or doc.has_value_changed("party_name" if doc.doctype == "Quotation" else "customer")
+	):
+		return
+	if not frappe.has_permission("Customer", "read", customer):
+		frappe.throw(
+			_(
+				"Customer {0} is served by another unit of the group. Ask its store or your manager to hand "
+				"the customer over before you make a {1} for them."
+			).format(frappe.bold(customer), _(doc.doctype)),
+			CustomerOutOfReachError,
+			title=_("Customer of Another Unit"),
+		)
+
+
 def backfill_served_units() -> int:
 	"""Add the served-unit rows missing for submitted documents: one INSERT … SELECT for all four
 	doctypes. Idempotent (a customer/unit pair that has a row is left alone); runs after install and
@@ -404,11 +431,16 @@ class DMSCustomer(Customer):
 		"""ERPNext's form shows the linked contacts' and addresses' phones and emails (``__onload``)."""
 		onload = self.get("__onload") or {}
 		for contact in onload.get("contact_list") or []:
-			for key in ("phone", "mobile_no", "email_id", "phone_nos", "email_ids"):
-				contact.pop(key, None)
+			# the keys stay, in the shapes ERPNext's contact template reads (it takes their length):
+			# a masked phone to recognise the person by, and no numbers or addresses
+			contact["phone"] = mask_phone(contact.get("phone"))
+			contact["mobile_no"] = mask_phone(contact.get("mobile_no"))
+			contact["email_id"] = None
+			contact["phone_nos"] = []
+			contact["email_ids"] = []
 		for address in onload.get("addr_list") or []:
 			for key in ("phone", "fax", "email_id"):
-				address.pop(key, None)
+				address[key] = None
 			address["display"] = get_address_display(address)
 
 

@@ -223,18 +223,18 @@ def check_duplicate(doc, method=None) -> None:
 	duplicate = find_duplicate(doc.dms_phone_key, doc.dms_email_key, doc.dms_tax_key)
 	if duplicate:
 		doctype, name = duplicate
-		unit = frappe.db.get_value(doctype, name, "dms_org_unit") if doctype == "Lead" else None
-		frappe.throw(
-			_(
+		if frappe.has_permission(doctype, "read", name):
+			unit = frappe.db.get_value(doctype, name, "dms_org_unit") if doctype == "Lead" else None
+			message = _(
 				"{0} {1} already has this phone, email or tax id{2}: follow it up instead of a new lead."
-			).format(
-				_(doctype),
-				frappe.bold(name),
-				_(" (store {0})").format(unit) if unit else "",
-			),
-			DuplicateLeadError,
-			title=_("Duplicate Lead"),
-		)
+			).format(_(doctype), frappe.bold(name), _(" (store {0})").format(unit) if unit else "")
+		else:
+			# a record of another unit: refused all the same, but neither named nor placed
+			message = _(
+				"The group already knows this phone, email or tax id at another store: ask your manager "
+				"to have it handed over instead of making a new lead."
+			)
+		frappe.throw(message, DuplicateLeadError, title=_("Duplicate Lead"))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -330,6 +330,9 @@ def intake_lead(values: dict, channel: str, store: str) -> dict:
 	)
 	lead.lead_name = " ".join(filter(None, (lead.first_name, lead.last_name))) or lead.email_id
 	set_lead_keys(lead)
+	# the enquiry is checked the same way whether or not the person is known: an answer that differs
+	# (a bad model refused only for new people) would tell a guest who is a customer
+	validate_enquiry(lead)
 	duplicate = find_duplicate(lead.dms_phone_key, lead.dms_email_key, lead.dms_tax_key)
 	if duplicate:
 		doctype, name = duplicate
@@ -346,6 +349,14 @@ def intake_lead(values: dict, channel: str, store: str) -> dict:
 	if values.get("notes"):
 		lead.add_comment("Comment", cstr(values["notes"]))
 	return {"doctype": "Lead", "name": lead.name, "created": True}
+
+
+def validate_enquiry(lead) -> None:
+	"""What the insert of a new lead would refuse in what an enquiry brings: its links and email."""
+	if lead.email_id:
+		frappe.utils.validate_email_address(lead.email_id, throw=True)
+	lead._action = "insert"  # what Frappe sets before the same checks on insert
+	lead._validate_links()
 
 
 INTAKE_FIELDS = (

@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, flt, getdate, now_datetime
 
+from dms_suite.sanitize import plain_text
 from dms_suite.service.orders import DONE_STATES, ServiceOrderError
 
 RATING_SCALE = (1, 5)
@@ -56,7 +57,7 @@ def rate_service(
 	doc.db_set(
 		{
 			"rating": value,
-			"rating_comment": (comment or "").strip()[:1000] or None,
+			"rating_comment": plain_text(comment, 1000),
 			"rated_by": frappe.session.user,
 			"rated_on": now_datetime(),
 		},

@@ -26,6 +26,7 @@ from frappe.utils import cstr, flt, now, nowdate
 
 from dms_suite.org.policy import get_effective_policy
 from dms_suite.permissions import get_user_units
+from dms_suite.sanitize import plain_text
 
 WORKFLOW_FILE = Path(__file__).parent.parent / "workflows" / "cross_region_transfer.json"
 DOCTYPE = "Cross Region Transfer"
@@ -230,7 +231,7 @@ def set_rejection_reason(name: str, reason: str) -> None:
 			ApprovalError,
 		)
 	check_approver(doc, state)
-	reason = cstr(reason).strip()
+	reason = plain_text(reason, 1000)
 	if not reason:
 		frappe.throw(
 			_("Give a reason to reject transfer {0}").format(frappe.bold(doc.name)),

@@ -27,6 +27,7 @@ from frappe.utils import add_days, flt, getdate, now, now_datetime, nowdate
 from erpnext.stock.utils import get_or_make_bin
 
 from dms_suite.org.policy import get_effective_policy
+from dms_suite.sanitize import plain_text
 from dms_suite.stock import quantities
 from dms_suite.stock.internal_parties import ensure_inter_company_price_list, ensure_internal_parties
 
@@ -329,8 +330,8 @@ def dispatch(doc, carrier: str | None = None, tracking_no: str | None = None, ex
 		row.dispatched_qty = row.qty
 	doc.status = "In Transit"
 	doc.dispatched_on = now_datetime()
-	doc.carrier = carrier or doc.carrier
-	doc.tracking_no = tracking_no or doc.tracking_no
+	doc.carrier = plain_text(carrier, 140) or doc.carrier
+	doc.tracking_no = plain_text(tracking_no, 140) or doc.tracking_no
 	doc.expected_arrival = expected_arrival or doc.expected_arrival or default_expected_arrival(doc)
 	write_step(
 		doc,

@@ -56,6 +56,8 @@ class DMSOrgUnit(NestedSet):
 		self.name = self.unit_code
 
 	def validate(self):
+		tree.keep_server_tree_fields(self)
+		tree.validate_privileged_change(self)
 		tree.validate_unit_code(self)
 		tree.validate_type_change(self)
 		tree.validate_parent(self)
@@ -79,6 +81,7 @@ class DMSOrgUnit(NestedSet):
 	def on_update(self):
 		super().on_update()
 		clear_tree_caches()
+		tree.record_move(self)
 		before = self.get_doc_before_save()
 		if (
 			before is None

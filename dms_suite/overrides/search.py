@@ -1,0 +1,121 @@
+"""Link search (``frappe.desk.search.search_widget`` / ``search_link``) within the user's units and masks.
+
+Frappe's link search takes ``ignore_user_permissions=1`` from the caller and then lists with
+``ignore_permissions=True``: every permission query condition is skipped, so a store user could list
+another region's service orders. Its ``filter_fields`` adds any column the caller names to the answer,
+and the search fields a doctype declares (Customer's ``mobile_no``) come back as they are, whatever the
+user's field-level permissions.
+
+For a DMS user whose scope is narrowed (``dms_suite.permissions.get_user_units``) and for portal users:
+- ``ignore_user_permissions`` is refused (Frappe's own User Permissions and our conditions both apply);
+- the answer is read as dicts and every column the user may not read (its permission level is not
+  theirs) is emptied, then given back in the shape the caller asked for.
+
+Everyone else gets Frappe's answer unchanged.
+"""
+
+import json
+
+import frappe
+from frappe.desk import search as frappe_search
+
+from dms_suite.permissions import get_user_units
+
+
+@frappe.whitelist()
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | dict | list | None = None,
+	filter_fields: str | list | None = None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	if not is_narrowed():
+		return frappe_search.search_widget(
+			doctype,
+			txt,
+			query=query,
+			searchfield=searchfield,
+			start=start,
+			page_length=page_length,
+			filters=filters,
+			filter_fields=filter_fields,
+			as_dict=as_dict,
+			reference_doctype=reference_doctype,
+			ignore_user_permissions=ignore_user_permissions,
+		)
+	hidden = unreadable_fields(doctype)
+	if filter_fields:
+		if isinstance(filter_fields, str):
+			filter_fields = json.loads(filter_fields)
+		filter_fields = json.dumps([f for f in filter_fields if isinstance(f, str) and f not in hidden])
+	rows = frappe_search.search_widget(
+		doctype,
+		txt,
+		query=query,
+		searchfield=searchfield,
+		start=start,
+		page_length=page_length,
+		filters=filters,
+		filter_fields=filter_fields,
+		as_dict=True,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=False,
+	)
+	rows = [mask_row(row, hidden) for row in rows or []]
+	return rows if frappe.utils.sbool(as_dict) else [tuple(row.values()) for row in rows]
+
+
+@frappe.whitelist()
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
+	results = search_widget(
+		doctype,
+		txt.strip(),
+		query,
+		searchfield=searchfield,
+		page_length=page_length,
+		filters=filters,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=ignore_user_permissions,
+	)
+	return frappe_search.build_for_autosuggest(results, doctype=doctype)
+
+
+def is_narrowed() -> bool:
+	"""A DMS user with a scope, or a portal (website) user: neither may skip permissions in a search
+	(Frappe lets a portal user list every Contact of the site with ``ignore_user_permissions=1``)."""
+	if get_user_units() is not None:
+		return True
+	user = frappe.session.user
+	return user != "Administrator" and frappe.get_cached_value("User", user, "user_type") != "System User"
+
+
+def unreadable_fields(doctype: str) -> frozenset[str]:
+	"""Fields of ``doctype`` at a permission level the session user has no read rule for."""
+	if not frappe.db.exists("DocType", doctype):
+		return frozenset()
+	meta = frappe.get_meta(doctype)
+	levels = set(meta.get_permlevel_access("read")) | {0}
+	return frozenset(df.fieldname for df in meta.fields if df.permlevel not in levels)
+
+
+def mask_row(row, hidden: frozenset[str]):
+	"""A result row with the columns of ``hidden`` emptied (a dict row; other shapes pass through)."""
+	if not isinstance(row, dict) or not hidden:
+		return row
+	return {key: (None if key in hidden else value) for key, value in row.items()}

@@ -1,0 +1,328 @@
+"""The attacker's matrix over real HTTP: every demo login (and a portal customer) against the records of
+the demo dealer group, through Frappe's generic endpoints.
+
+Expected answers come from the org tree walked by its parent links here (not from the nested-set
+bounds, nor from dms_suite.permissions), and from the demo's records in the database. Every probe that
+returns a record (or a masked value) the user should not get is a leak; the count of leaks must be 0.
+The matrix prints how many probes it ran. It writes nothing (sessions live in Redis only).
+"""
+
+import json
+from collections import defaultdict
+
+import pytest
+import requests
+
+import frappe
+from frappe.utils import now
+
+from .conftest import SITE
+
+DEMO_DOMAIN = "@demo-dms.example"
+PORTAL_CUSTOMER = "zhang.wei@demo-dms.example"
+# roles that see a masked phone (README: group customer pool); everyone else with Customer access reads it
+MASKED_ROLES = {"DMS Store User", "DMS Service Advisor", "DMS Stock Controller"}
+UNRESTRICTED = {"DMS Group Executive", "System Manager"}
+SENSITIVE = ("mobile_no", "email_id", "tax_id", "dms_id_number")
+# org-scoped ERPNext and DMS doctypes with the fields naming their unit
+SCOPED = {
+	"Stock Entry": ("dms_org_unit",),
+	"Sales Order": ("dms_org_unit",),
+	"Quotation": ("dms_org_unit",),
+	"Service Order": ("dms_org_unit",),
+	"Sales Invoice": ("dms_org_unit",),
+	"Delivery Note": ("dms_org_unit",),
+	"Purchase Receipt": ("dms_org_unit",),
+	"Material Request": ("dms_org_unit",),
+	"Project": ("dms_org_unit",),
+	"Task": ("dms_org_unit",),
+	"Lead": ("dms_org_unit",),
+	"Cross Region Transfer": ("source_unit", "target_unit"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# the expected answers, from the tree's parent links
+
+
+def subtree_map() -> dict[str, set[str]]:
+	"""unit -> the unit and all its descendants, walked from parent_dms_org_unit."""
+	children = defaultdict(set)
+	units = frappe.get_all("DMS Org Unit", fields=["name", "parent_dms_org_unit"])
+	for unit in units:
+		if unit.parent_dms_org_unit:
+			children[unit.parent_dms_org_unit].add(unit.name)
+
+	def walk(name):
+		found = {name}
+		for child in children[name]:
+			found |= walk(child)
+		return found
+
+	return {unit.name: walk(unit.name) for unit in units}
+
+
+def demo_logins() -> dict[str, frappe._dict]:
+	"""Every demo desk user with their roles and expected units (None: unrestricted)."""
+	subtree = subtree_map()
+	logins = {}
+	for user in frappe.get_all(
+		"User",
+		filters={"name": ("like", f"%{DEMO_DOMAIN}"), "user_type": "System User", "enabled": 1},
+		pluck="name",
+	):
+		roles = set(frappe.get_roles(user))
+		if not any(role.startswith("DMS ") for role in roles):
+			continue
+		units = set()
+		for unit in frappe.get_all("DMS Org Assignment", filters={"user": user}, pluck="org_unit"):
+			units |= subtree.get(unit, set())
+		logins[user] = frappe._dict(roles=roles, units=None if roles & UNRESTRICTED else units)
+	return logins
+
+
+def visible_customers(units: set[str]) -> set[str]:
+	"""Customers owned by or served by one of ``units``, and internal customers."""
+	owned = set(
+		frappe.get_all("Customer", filters={"dms_org_unit": ("in", list(units) or [""])}, pluck="name")
+	)
+	internal = set(frappe.get_all("Customer", filters={"is_internal_customer": 1}, pluck="name"))
+	served = set(
+		frappe.get_all(
+			"DMS Customer Unit",
+			filters={"parenttype": "Customer", "org_unit": ("in", list(units) or [""])},
+			pluck="parent",
+		)
+	)
+	return owned | internal | served
+
+
+def records(doctype: str) -> dict[str, set[str]]:
+	"""name -> the units the record belongs to."""
+	fields = SCOPED[doctype]
+	return {
+		row.name: {row.get(f) for f in fields if row.get(f)}
+		for row in frappe.get_all(doctype, fields=["name", *fields])
+	}
+
+
+def child_rows(doctype: str, name: str) -> list[tuple[str, str]]:
+	rows = []
+	for table in frappe.get_meta(doctype).get_table_fields():
+		for row in frappe.get_all(
+			table.options, filters={"parent": name, "parenttype": doctype}, pluck="name"
+		):
+			rows.append((table.options, row))
+	return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP
+
+
+@pytest.fixture(scope="module")
+def matrix(web_server):
+	if not frappe.db.exists("DMS Org Unit", "N-BJ") or not frappe.db.exists("User", PORTAL_CUSTOMER):
+		pytest.skip(f"needs the demo group on {SITE}: bench --site {SITE} dms-demo")
+	logins = demo_logins()
+	sids = {user: frappe.generate_hash() for user in (*logins, PORTAL_CUSTOMER)}
+	write_sessions(sids)
+	probe = Prober(web_server, sids)
+	yield frappe._dict(logins=logins, probe=probe)
+	for sid in sids.values():
+		frappe.cache.hdel("session", sid)
+
+
+class Prober:
+	def __init__(self, base, sids):
+		self.base, self.sids, self.count, self.leaks = base, sids, 0, []
+
+	def get(self, user, path, **params):
+		self.count += 1
+		return requests.get(
+			f"{self.base}{path}",
+			params={k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()},
+			cookies={"sid": self.sids[user]},
+			headers={"Host": SITE, "Accept": "application/json"},
+			timeout=60,
+		)
+
+	def leak(self, user, what):
+		self.leaks.append(f"{user}: {what}")
+
+
+def write_sessions(sids: dict[str, str]) -> None:
+	"""A Redis-only session per login (no database write, so nothing to roll back)."""
+	for user, sid in sids.items():
+		data = frappe._dict(
+			user=user,
+			sid=sid,
+			session_ip="127.0.0.1",
+			last_updated=now(),
+			creation=now(),
+			session_expiry="06:00:00",
+			full_name=user,
+			user_type="Website User" if user == PORTAL_CUSTOMER else "System User",
+		)
+		frappe.cache.hset("session", sid, frappe._dict(user=user, sid=sid, data=data))
+
+
+@pytest.fixture(autouse=True)
+def _sessions_back(request):
+	"""The suite clears Redis caches after every test: the matrix's sessions are written again."""
+	if "matrix" in request.fixturenames:
+		write_sessions(request.getfixturevalue("matrix").probe.sids)
+
+
+def report(matrix, title):
+	probe = matrix.probe
+	print(f"\n{title}: {probe.count} probes, {len(probe.leaks)} leaks")
+	leaks, probe.leaks, probe.count = probe.leaks, [], 0
+	assert not leaks, "\n".join(leaks[:40])
+
+
+def in_scope(units: set[str] | None, record_units: set[str]) -> bool:
+	return units is None or bool(units & record_units)
+
+
+# ---------------------------------------------------------------------------------------------
+# the matrix
+
+
+def test_lists_link_search_and_records_by_name(matrix):
+	"""REST list, link search with ignore_user_permissions, REST get and child rows by name."""
+	probe = matrix.probe
+	for doctype in SCOPED:
+		all_records = records(doctype)
+		children = {name: child_rows(doctype, name) for name in all_records}
+		for user, login in matrix.logins.items():
+			expected = {name for name, units in all_records.items() if in_scope(login.units, units)}
+			response = probe.get(user, f"/api/resource/{doctype}", limit_page_length=0)
+			if response.status_code == 200:
+				for name in {row["name"] for row in response.json()["data"]} - expected:
+					probe.leak(user, f"list {doctype} {name}")
+			response = probe.get(
+				user,
+				"/api/method/frappe.desk.search.search_link",
+				doctype=doctype,
+				txt="",
+				ignore_user_permissions=1,
+				page_length=1000,
+			)
+			if response.status_code == 200:
+				for name in {row["value"] for row in response.json()["message"]} - expected:
+					probe.leak(user, f"link search {doctype} {name}")
+			for name in set(all_records) - expected:
+				if probe.get(user, f"/api/resource/{doctype}/{name}").status_code == 200:
+					probe.leak(user, f"get {doctype} {name}")
+				for child_doctype, row in children[name][:3]:
+					if probe.get(user, f"/api/resource/{child_doctype}/{row}").status_code == 200:
+						probe.leak(user, f"get {child_doctype} {row} of {doctype} {name}")
+	report(matrix, "lists, link search, get, child rows")
+
+
+def test_expand_links_and_customer_masks(matrix):
+	"""expand_links on every record a user reads: each expanded record is one they may read, and a
+	customer's sensitive fields come back only to the roles that read them."""
+	probe = matrix.probe
+	scoped_records = {doctype: records(doctype) for doctype in SCOPED}
+	for user, login in matrix.logins.items():
+		masked = bool(login.roles & MASKED_ROLES) and not (
+			login.roles & {"DMS Sales", "DMS Store Manager", "DMS Region Manager", "DMS Accountant"}
+			| UNRESTRICTED
+		)
+		customers = None if login.units is None else visible_customers(login.units)
+		for doctype in ("Service Order", "Sales Order", "Quotation", "Sales Invoice", "Project"):
+			for name, units in scoped_records[doctype].items():
+				if not in_scope(login.units, units):
+					continue
+				response = probe.get(user, f"/api/resource/{doctype}/{name}", expand_links=1)
+				if response.status_code != 200:
+					continue
+				doc = response.json()["data"]
+				for field, value in doc.items():
+					if not isinstance(value, dict) or "doctype" not in value:
+						continue
+					linked = value["doctype"]
+					if linked in SCOPED and not in_scope(
+						login.units, set(filter(None, (value.get(f) for f in SCOPED[linked])))
+					):
+						probe.leak(user, f"expand_links {doctype} {name}.{field} -> {linked} {value['name']}")
+					if linked == "Customer":
+						if customers is not None and value["name"] not in customers:
+							probe.leak(user, f"expand_links {doctype} {name} -> customer {value['name']}")
+						if masked and any(value.get(f) for f in SENSITIVE):
+							probe.leak(
+								user, f"expand_links {doctype} {name} -> unmasked customer {value['name']}"
+							)
+		if masked:
+			response = probe.get(
+				user, "/api/resource/Customer", fields=["name", *SENSITIVE], limit_page_length=0
+			)
+			if response.status_code == 200 and any(
+				row.get(f) for row in response.json()["data"] for f in SENSITIVE
+			):
+				probe.leak(user, "Customer list with sensitive fields")
+			response = probe.get(
+				user,
+				"/api/method/frappe.desk.search.search_widget",
+				doctype="Customer",
+				txt="",
+				filter_fields=json.dumps(list(SENSITIVE)),
+				as_dict=1,
+				page_length=1000,
+			)
+			if response.status_code == 200 and any(
+				row.get(f) for row in response.json()["message"] for f in SENSITIVE
+			):
+				probe.leak(user, "Customer link search with sensitive fields")
+			response = probe.get(
+				user,
+				"/api/method/frappe.desk.listview.get_group_by_count",
+				doctype="Customer",
+				current_filters="[]",
+				field="mobile_no",
+			)
+			if response.status_code == 200:
+				probe.leak(user, "group-by count of Customer mobile_no")
+	report(matrix, "expand_links and customer masks")
+
+
+def test_assignee_counts_and_the_portal_customer(matrix):
+	probe = matrix.probe
+	todos = frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Stock Entry", "status": ("!=", "Cancelled")},
+		fields=["reference_name", "allocated_to"],
+	)
+	entries = records("Stock Entry")
+	for user, login in matrix.logins.items():
+		expected = defaultdict(int)
+		for todo in todos:
+			if todo.reference_name in entries and in_scope(login.units, entries[todo.reference_name]):
+				expected[todo.allocated_to] += 1
+		response = probe.get(
+			user,
+			"/api/method/frappe.desk.listview.get_group_by_count",
+			doctype="Stock Entry",
+			current_filters="[]",
+			field="assigned_to",
+		)
+		if response.status_code == 200:
+			for row in response.json()["message"]:
+				if row["count"] > expected.get(row["name"], 0):
+					probe.leak(user, f"assignee count {row}")
+	for doctype in (*SCOPED, "Customer", "Contact", "Address", "DMS Org Unit"):
+		response = probe.get(PORTAL_CUSTOMER, f"/api/resource/{doctype}", limit_page_length=0)
+		if response.status_code == 200 and response.json().get("data"):
+			probe.leak(PORTAL_CUSTOMER, f"list {doctype}")
+		response = probe.get(
+			PORTAL_CUSTOMER,
+			"/api/method/frappe.desk.search.search_link",
+			doctype=doctype,
+			txt="",
+			ignore_user_permissions=1,
+		)
+		if response.status_code == 200 and response.json().get("message"):
+			probe.leak(PORTAL_CUSTOMER, f"link search {doctype}: {response.json()['message']}")
+	report(matrix, "assignee counts and the portal customer")
