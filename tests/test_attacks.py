@@ -23,9 +23,10 @@ SECRET_PHONE = "+8613912345678"
 
 def call(method: str, **kwargs):
 	"""A whitelisted method called the way Frappe's /api/method handler calls it (overrides applied)."""
-	import frappe.handler
 	from werkzeug.test import EnvironBuilder
 	from werkzeug.wrappers import Request
+
+	import frappe.handler
 
 	frappe.local.form_dict = frappe._dict(kwargs)
 	frappe.local.request = Request(EnvironBuilder(path=f"/api/method/{method}", method="POST").get_environ())
