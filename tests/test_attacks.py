@@ -154,7 +154,9 @@ def test_link_search_masks_for_a_store_user_who_sees_the_customer(org, secret_cu
 	# a group that searches customers by phone (a search field at the masked level)
 	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
-	make_property_setter("Customer", None, "search_fields", "customer_name,mobile_no", "Data", for_doctype=True)
+	make_property_setter(
+		"Customer", None, "search_fields", "customer_name,mobile_no", "Data", for_doctype=True
+	)
 	frappe.clear_cache(doctype="Customer")
 	frappe.set_user(user)
 	assert 2 not in frappe.get_meta("Customer").get_permlevel_access("read")
