@@ -69,7 +69,10 @@ def search_widget(
 		ignore_user_permissions=False,
 	)
 	rows = [mask_row(row, hidden) for row in rows or []]
-	return rows if frappe.utils.sbool(as_dict) else [tuple(row.values()) for row in rows]
+	if frappe.utils.sbool(as_dict):
+		return rows
+	# a custom query may answer in tuples whatever it was asked: those pass as they are
+	return [tuple(row.values()) if isinstance(row, dict) else row for row in rows]
 
 
 @frappe.whitelist()
