@@ -539,3 +539,10 @@ def test_a_service_booking_for_another_units_customer_is_refused(shop, secret_cu
 	frappe.set_user("Administrator")
 	assert frappe.db.count("Service Order") == before
 	assert not frappe.db.exists("DMS Customer Unit", {"parent": secret_customer.name, "org_unit": "TN1"})
+
+
+def test_link_search_refuses_a_malformed_field_list(org):
+	as_user("tn1_user")
+	for bad in ("not json", '{"a": 1}', "[1, 2]"):
+		with pytest.raises(frappe.ValidationError, match="filter_fields"):
+			call("frappe.desk.search.search_widget", doctype="Customer", txt="x", filter_fields=bad)

@@ -12,9 +12,9 @@ import pytest
 import requests
 
 import frappe
-from frappe.utils import now
 
 from .conftest import SITE
+from .test_attack_matrix import write_sessions
 
 DEMO_USERS = ("group.exec@demo-dms.example", "north.manager@demo-dms.example", "south.store@demo-dms.example")
 NORTH_UNITS = {"NORTH", "N-BJ", "N-TJ", "N-SJZ"}
@@ -34,28 +34,8 @@ def server(web_server):
 def sessions(server):
 	"""A Redis-only session per demo user (no database write, so nothing to roll back). Per test:
 	the suite clears Frappe's caches, sessions included, after every test."""
-	sids = {}
-	for user in (*DEMO_USERS, PORTAL_CUSTOMER):
-		sid = frappe.generate_hash()
-		frappe.cache.hset(
-			"session",
-			sid,
-			frappe._dict(
-				user=user,
-				sid=sid,
-				data=frappe._dict(
-					user=user,
-					sid=sid,
-					session_ip="127.0.0.1",
-					last_updated=now(),
-					creation=now(),
-					session_expiry="06:00:00",
-					full_name=user,
-					user_type="Website User" if user == PORTAL_CUSTOMER else "System User",
-				),
-			),
-		)
-		sids[user] = sid
+	sids = {user: frappe.generate_hash() for user in (*DEMO_USERS, PORTAL_CUSTOMER)}
+	write_sessions(sids)
 	yield sids
 	for sid in sids.values():
 		frappe.cache.hdel("session", sid)

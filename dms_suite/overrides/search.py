@@ -36,37 +36,28 @@ def search_widget(
 	reference_doctype: str | None = None,
 	ignore_user_permissions: bool = False,
 ):
-	if not is_narrowed():
-		return frappe_search.search_widget(
-			doctype,
-			txt,
-			query=query,
-			searchfield=searchfield,
-			start=start,
-			page_length=page_length,
-			filters=filters,
-			filter_fields=filter_fields,
-			as_dict=as_dict,
-			reference_doctype=reference_doctype,
-			ignore_user_permissions=ignore_user_permissions,
-		)
-	hidden = unreadable_fields(doctype)
-	if filter_fields:
-		if isinstance(filter_fields, str):
-			filter_fields = json.loads(filter_fields)
-		filter_fields = json.dumps([f for f in filter_fields if isinstance(f, str) and f not in hidden])
-	rows = frappe_search.search_widget(
-		doctype,
-		txt,
+	search = frappe._dict(
 		query=query,
 		searchfield=searchfield,
 		start=start,
 		page_length=page_length,
 		filters=filters,
-		filter_fields=filter_fields,
-		as_dict=True,
 		reference_doctype=reference_doctype,
-		ignore_user_permissions=False,
+	)
+	if not is_narrowed():
+		return frappe_search.search_widget(
+			doctype,
+			txt,
+			filter_fields=filter_fields,
+			as_dict=as_dict,
+			ignore_user_permissions=ignore_user_permissions,
+			**search,
+		)
+	hidden = unreadable_fields(doctype)
+	if filter_fields:
+		filter_fields = json.dumps([f for f in parse_field_list(filter_fields) if f not in hidden])
+	rows = frappe_search.search_widget(
+		doctype, txt, filter_fields=filter_fields, as_dict=True, ignore_user_permissions=False, **search
 	)
 	rows = [mask_row(row, hidden) for row in rows or []]
 	if frappe.utils.sbool(as_dict):
@@ -97,6 +88,18 @@ def search_link(
 		ignore_user_permissions=ignore_user_permissions,
 	)
 	return frappe_search.build_for_autosuggest(results, doctype=doctype)
+
+
+def parse_field_list(value: str | list) -> list[str]:
+	"""``filter_fields`` as a list of field names; anything else is refused with a clear error."""
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			value = None
+	if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
+		frappe.throw(frappe._("filter_fields must be a list of field names"), frappe.ValidationError)
+	return value
 
 
 def is_narrowed() -> bool:
