@@ -213,7 +213,12 @@ override_whitelisted_methods = {
 
 # /api/resource/<doctype>/<name>: expand_links with the linked records' own permissions, and child
 # rows only as readable as their parent record (dms_suite/overrides/resource.py)
-before_request = ["dms_suite.overrides.resource.hold_expand_links"]
+before_request = [
+	# no filtering, sorting or grouping by a field the user may not read (dms_suite/overrides/db_query.py)
+	"dms_suite.overrides.db_query.install",
+	"dms_suite.overrides.resource.hold_expand_links",
+]
+before_job = ["dms_suite.overrides.db_query.install"]
 after_request = [
 	"dms_suite.overrides.resource.guard_child_row",
 	"dms_suite.overrides.resource.expand_links",

@@ -46,6 +46,10 @@ def frappe_site():
 	frappe.flags.mute_emails = True
 	frappe.set_user("Administrator")
 
+	from dms_suite.overrides.db_query import install
+
+	install()  # as the before_request and before_job hooks do in web and worker processes
+
 	from dms_suite.demo.setup import ensure_erpnext_setup
 
 	# one-time site bootstrap (ERPNext's setup wizard), committed like ERPNext's own before_tests

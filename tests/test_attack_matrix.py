@@ -330,3 +330,108 @@ def test_assignee_counts_and_the_portal_customer(matrix):
 		if response.status_code == 200 and response.json().get("message"):
 			probe.leak(PORTAL_CUSTOMER, f"link search {doctype}: {response.json()['message']}")
 	report(matrix, "assignee counts and the portal customer")
+
+
+def test_masked_fields_are_not_filterable(matrix):
+	"""A field a role may not read cannot be probed through filters, or_filters, sorting or counts.
+
+	For every customer a login sees and every sensitive field, the same query is asked with the
+	customer's true value and with a value nobody has: a masked role that gets two different answers
+	has read the value (a leak). A role that reads the fields must get the customer back (the guard
+	is not simply refusing everyone).
+	"""
+	probe = matrix.probe
+	impossible = "no such value " + frappe.generate_hash(length=8)
+	checked_readers = 0
+	for user, login in matrix.logins.items():
+		masked = bool(login.roles & MASKED_ROLES) and not (login.roles & (MANAGING_ROLES | UNRESTRICTED))
+		if login.units is None or not (masked or login.roles & MANAGING_ROLES):
+			continue
+		customers = frappe.get_all(
+			"Customer",
+			filters={"name": ("in", list(visible_customers(login.units)) or [""]), "mobile_no": ("is", "set")},
+			fields=["name", *SENSITIVE],
+			limit=2,
+		)
+		for customer in customers:
+			for field in SENSITIVE:
+				if not customer.get(field):
+					continue
+				answers = {}
+				for label, value in (("true", customer[field]), ("impossible", impossible)):
+					flt = [["Customer", field, "=", value]]
+					answers[label] = [
+						_answer(probe.get(user, "/api/resource/Customer", filters=flt)),
+						_answer(probe.get(user, "/api/resource/Customer", or_filters=flt)),
+						_answer(
+							probe.get(user, "/api/method/frappe.client.get_count", doctype="Customer", filters=flt)
+						),
+						_answer(
+							probe.get(
+								user, "/api/method/frappe.desk.reportview.get_count", doctype="Customer", filters=flt
+							)
+						),
+						_answer(
+							probe.get(
+								user,
+								"/api/method/frappe.desk.reportview.get",
+								doctype="Customer",
+								fields=["name"],
+								filters=flt,
+							)
+						),
+						_answer(
+							probe.get(
+								user,
+								"/api/method/frappe.client.get_value",
+								doctype="Customer",
+								fieldname="name",
+								filters={field: value},
+							)
+						),
+						_answer(
+							probe.get(
+								user,
+								"/api/method/frappe.desk.search.search_widget",
+								doctype="Customer",
+								txt="",
+								filters={field: value},
+							)
+						),
+					]
+				if masked and answers["true"] != answers["impossible"]:
+					probe.leak(user, f"filter Customer by {field}: {answers['true']} vs {answers['impossible']}")
+				if not masked:
+					checked_readers += 1
+					if customer.name not in json.dumps(answers["true"][0]):
+						probe.leak(user, f"a reader of {field} cannot filter by it: {answers['true'][0]}")
+		if masked:
+			orders = [
+				_answer(probe.get(user, "/api/resource/Customer", order_by=f"mobile_no {way}", limit_page_length=0))
+				for way in ("asc", "desc")
+			]
+			orders += [
+				_answer(
+					probe.get(
+						user,
+						"/api/method/frappe.desk.reportview.get",
+						doctype="Customer",
+						fields=["name"],
+						order_by=f"`tabCustomer`.`mobile_no` {way}",
+						page_length=500,
+					)
+				)
+				for way in ("asc", "desc")
+			]
+			if orders[0] != orders[1] or orders[2] != orders[3]:
+				probe.leak(user, "Customer list sorted by a masked phone")
+	assert checked_readers, "no reader of the sensitive fields was probed: the demo is not the expected one"
+	report(matrix, "filters, sorting and counts on masked fields")
+
+
+def _answer(response):
+	"""What a response tells: its status and, when it succeeded, its payload."""
+	if response.status_code != 200:
+		return response.status_code
+	body = response.json()
+	return body.get("data", body.get("message"))

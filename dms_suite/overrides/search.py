@@ -19,6 +19,7 @@ import json
 import frappe
 from frappe.desk import search as frappe_search
 
+from dms_suite.overrides.db_query import hidden_fields
 from dms_suite.permissions import get_user_units
 
 
@@ -115,9 +116,7 @@ def unreadable_fields(doctype: str) -> frozenset[str]:
 	"""Fields of ``doctype`` at a permission level the session user has no read rule for."""
 	if not frappe.db.exists("DocType", doctype):
 		return frozenset()
-	meta = frappe.get_meta(doctype)
-	levels = set(meta.get_permlevel_access("read")) | {0}
-	return frozenset(df.fieldname for df in meta.fields if df.permlevel not in levels)
+	return hidden_fields(doctype)
 
 
 def mask_row(row, hidden: frozenset[str]):
