@@ -28,8 +28,11 @@ permission_query_conditions = {
 	doctype: "dms_suite.permissions.get_permission_query_conditions" for doctype in ORG_SCOPED_DOCTYPES
 }
 has_permission = {doctype: "dms_suite.permissions.has_permission" for doctype in ORG_SCOPED_DOCTYPES}
-# child rows of those doctypes follow their parent record (Frappe checks only the parent doctype)
-permission_query_conditions["*"] = "dms_suite.permissions.get_child_table_conditions"
+# every other doctype: child rows follow their parent record (Frappe checks only the parent doctype),
+# Comment / File / ToDo / Version… the record they are about, and ERPNext data with a company the
+# companies of the user's units
+permission_query_conditions["*"] = "dms_suite.permissions.get_default_conditions"
+has_permission["*"] = "dms_suite.permissions.has_default_permission"
 
 # ERPNext masters and ledgers are narrowed by managed User Permissions; these hooks only shut out
 # DMS users who are assigned to no unit (and so have no User Permission at all)

@@ -122,9 +122,11 @@ def clear_scope_cache(users: list[str] | None = None) -> None:
 	"""Forget cached scopes: of ``users``, or of everyone (after the tree itself changed)."""
 	if users is None:
 		frappe.cache.delete_value(SCOPE_CACHE_KEY)
+		frappe.cache.delete_value(COMPANY_CACHE_KEY)
 		return
 	for user in users:
 		frappe.cache.hdel(SCOPE_CACHE_KEY, user)
+		frappe.cache.hdel(COMPANY_CACHE_KEY, user)
 
 
 def scope_condition(column_sql: str, units: frozenset[str]) -> str:
@@ -427,3 +429,220 @@ SCOPED_BY_CONDITION = {
 	"Dealer Unit": get_dealer_unit_conditions,
 	"DMS Service Package": get_package_conditions,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Everything else (the "*" hooks): child rows, rows about another document, company data
+#
+# Frappe offers one more way to every record of a registered doctype: the doctypes that hang off a
+# record (child rows by ``parent``; Comment, File, ToDo, Version… by reference). They are only as
+# visible as that record. ERPNext doctypes dms_suite does not register but that carry a company
+# (Account, tax templates, Serial No, Pick List, Installation Note…) are narrowed to the companies of
+# the user's units; those whose company is empty are the group's shared data.
+
+# the doctypes that name another record by (doctype column, name column)
+REFERENCE_FIELDS: dict[str, tuple[str, str]] = {
+	"Comment": ("reference_doctype", "reference_name"),
+	"Communication": ("reference_doctype", "reference_name"),
+	"ToDo": ("reference_type", "reference_name"),
+	"File": ("attached_to_doctype", "attached_to_name"),
+	"Version": ("ref_doctype", "docname"),
+	"Workflow Action": ("reference_doctype", "reference_name"),
+	"Activity Log": ("reference_doctype", "reference_name"),
+	"Access Log": ("export_from", "reference_document"),
+	"View Log": ("reference_doctype", "reference_name"),
+	"DocShare": ("share_doctype", "share_name"),
+	"Document Follow": ("ref_doctype", "ref_docname"),
+	"Notification Log": ("document_type", "document_name"),
+	"Energy Point Log": ("reference_doctype", "reference_name"),
+	"Tag Link": ("document_type", "document_name"),
+}
+COMPANY_CACHE_KEY = "dms_suite:user_companies"
+
+
+def registered_doctypes() -> frozenset[str]:
+	"""Doctypes with a rule of their own (above) or narrowed by managed User Permissions."""
+	return frozenset(
+		{
+			*ORG_SCOPED_DOCTYPES,
+			*SCOPED_BY_CONDITION,
+			"Customer",
+			"DMS Customer Unit",
+			*CUSTOMER_PARTY_DOCTYPES,
+			*ERPNEXT_MASTER_DOCTYPES,
+			*ERPNEXT_LEDGER_DOCTYPES,
+		}
+	)
+
+
+def record_condition(doctype: str, user: str | None, units: frozenset[str]) -> str | None:
+	"""SQL on `tab<doctype>`: true for the records of a registered doctype the user may see."""
+	if doctype in ORG_SCOPED_DOCTYPES:
+		return doctype_scope_condition(doctype, units)
+	if doctype in SCOPED_BY_CONDITION:
+		return SCOPED_BY_CONDITION[doctype](user, doctype)
+	if doctype == "Customer":
+		return customer_scope_condition(units)
+	if doctype in CUSTOMER_PARTY_DOCTYPES:
+		return get_customer_party_conditions(user, doctype)
+	return None
+
+
+def get_user_companies(user: str | None, units: frozenset[str]) -> frozenset[str]:
+	"""The companies of the user's units (one query, cached with the scope)."""
+	user = user or frappe.session.user
+	companies = frappe.cache.hget(COMPANY_CACHE_KEY, user)
+	if companies is None:
+		companies = (
+			frappe.db.sql_list(
+				"select distinct company from `tabDMS Org Unit` where name in %(units)s and ifnull(company, '') != ''",
+				{"units": tuple(units)},
+			)
+			if units
+			else []
+		)
+		frappe.cache.hset(COMPANY_CACHE_KEY, user, companies)
+	return frozenset(companies)
+
+
+def company_fields(doctype: str) -> tuple[str, ...]:
+	"""Link fields to Company that narrow ``doctype`` (an unregistered, stored, non-child doctype)."""
+	if doctype in registered_doctypes() or doctype in REFERENCE_FIELDS:
+		return ()
+	meta = frappe.get_meta(doctype)
+	if meta.istable or meta.issingle or meta.is_virtual:
+		return ()
+	return tuple(
+		df.fieldname
+		for df in meta.get_link_fields()
+		if df.options == "Company" and not df.ignore_user_permissions
+	)
+
+
+def customer_fields(doctype: str) -> tuple[str, ...]:
+	"""Link fields to Customer that narrow ``doctype`` (an unregistered, stored, non-child doctype)."""
+	if doctype in registered_doctypes() or doctype in REFERENCE_FIELDS:
+		return ()
+	meta = frappe.get_meta(doctype)
+	if meta.istable or meta.issingle or meta.is_virtual:
+		return ()
+	return tuple(
+		df.fieldname
+		for df in meta.get_link_fields()
+		if df.options == "Customer" and not df.ignore_user_permissions
+	)
+
+
+def get_default_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""The "*" list rule: child rows, reference rows, company and customer data, for narrowed users."""
+	meta = frappe.get_meta(doctype)
+	if meta.istable:
+		return get_child_table_conditions(user, doctype)
+	if doctype in REFERENCE_FIELDS:
+		return reference_conditions(user, doctype)
+	companies_of, customers_of = company_fields(doctype), customer_fields(doctype)
+	if not (companies_of or customers_of):
+		return ""
+	units = get_user_units(user)
+	if units is None:
+		return ""
+	conditions = []
+	if companies_of:
+		conditions.append(company_condition(doctype, companies_of, get_user_companies(user, units)))
+	if customers_of:
+		conditions.append(customer_link_condition(doctype, customers_of, units))
+	return " and ".join(conditions)
+
+
+def customer_link_condition(doctype: str, fields: tuple[str, ...], units: frozenset[str]) -> str:
+	"""Every customer the record names is one the user may see (or it names none)."""
+	table = f"`tab{doctype}`"
+	visible = f"select `tabCustomer`.name from `tabCustomer` where {customer_scope_condition(units)}"
+	return (
+		"("
+		+ " and ".join(
+			f"(ifnull({table}.`{field}`, '') = '' or {table}.`{field}` in ({visible}))" for field in fields
+		)
+		+ ")"
+	)
+
+
+def company_condition(doctype: str, fields: tuple[str, ...], companies: frozenset[str]) -> str:
+	"""The record's company (any of its company links) is one of ``companies``, or it has none."""
+	table = f"`tab{doctype}`"
+	blank = " and ".join(f"ifnull({table}.`{field}`, '') = ''" for field in fields)
+	if not companies:
+		return f"({blank})"
+	values = ", ".join(frappe.db.escape(company) for company in sorted(companies))
+	in_scope = " or ".join(f"{table}.`{field}` in ({values})" for field in fields)
+	return f"(({blank}) or {in_scope})"
+
+
+def reference_conditions(user: str | None, doctype: str) -> str:
+	"""Rows about a record of a registered doctype are only as visible as that record."""
+	units = get_user_units(user)
+	if units is None:
+		return ""
+	dt_column, name_column = REFERENCE_FIELDS[doctype]
+	table = f"`tab{doctype}`"
+	targets = sorted(registered_doctypes() - set(ERPNEXT_MASTER_DOCTYPES) - set(ERPNEXT_LEDGER_DOCTYPES))
+	targets = [target for target in targets if not frappe.get_meta(target).istable]
+	clauses = [
+		f"ifnull({table}.`{dt_column}`, '') not in ({', '.join(frappe.db.escape(t) for t in targets)})"
+	]
+	for target in targets:
+		condition = record_condition(target, user, units)
+		clauses.append(
+			f"({table}.`{dt_column}` = {frappe.db.escape(target)} and {table}.`{name_column}` in"
+			f" (select `tab{target}`.name from `tab{target}` where {condition}))"
+		)
+	return "(" + " or ".join(clauses) + ")"
+
+
+def has_default_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
+	"""The "*" single-record rule, for the same doctypes as ``get_default_conditions``.
+
+	Returns False or None only (Frappe stops at the first conclusive answer, and "*" hooks run first).
+	"""
+	if doc.doctype in REFERENCE_FIELDS:
+		dt_column, name_column = REFERENCE_FIELDS[doc.doctype]
+		target, name = doc.get(dt_column), doc.get(name_column)
+		if not target or not name or target not in registered_doctypes() or get_user_units(user) is None:
+			return None
+		if target in ERPNEXT_MASTER_DOCTYPES or target in ERPNEXT_LEDGER_DOCTYPES:
+			return None
+		units = get_user_units(user)
+		condition = record_condition(target, user, units)
+		visible = frappe.db.sql(
+			f"select 1 from `tab{target}` where `tab{target}`.name = %(name)s and {condition}",
+			{"name": name},
+		)
+		return None if visible else False
+	fields, customers_of = company_fields(doc.doctype), customer_fields(doc.doctype)
+	if not (fields or customers_of):
+		return None
+	units = get_user_units(user)
+	if units is None:
+		return None
+	if customers_of:
+		named = {doc.get(field) for field in customers_of if doc.get(field)}
+		visible = named and frappe.db.sql_list(
+			f"select `tabCustomer`.name from `tabCustomer` where `tabCustomer`.name in %(named)s"
+			f" and {customer_scope_condition(units)}",
+			{"named": tuple(named)},
+		)
+		if named and set(visible) != named:
+			return False
+	companies = get_user_companies(user, units)
+	groups = [[doc.get(field) for field in fields]]
+	if fields and ptype in WRITE_PTYPES and not doc.is_new():
+		# a write is judged on the stored record too: a record cannot be taken over by naming a company
+		stored = frappe.db.get_value(doc.doctype, doc.name, list(fields), as_dict=True) or {}
+		groups.append([stored.get(field) for field in fields])
+	for values in groups:
+		values = [value for value in values if value]
+		if values and not any(value in companies for value in values):
+			return False
+	return None

@@ -349,7 +349,10 @@ def test_masked_fields_are_not_filterable(matrix):
 			continue
 		customers = frappe.get_all(
 			"Customer",
-			filters={"name": ("in", list(visible_customers(login.units)) or [""]), "mobile_no": ("is", "set")},
+			filters={
+				"name": ("in", list(visible_customers(login.units)) or [""]),
+				"mobile_no": ("is", "set"),
+			},
 			fields=["name", *SENSITIVE],
 			limit=2,
 		)
@@ -364,11 +367,16 @@ def test_masked_fields_are_not_filterable(matrix):
 						_answer(probe.get(user, "/api/resource/Customer", filters=flt)),
 						_answer(probe.get(user, "/api/resource/Customer", or_filters=flt)),
 						_answer(
-							probe.get(user, "/api/method/frappe.client.get_count", doctype="Customer", filters=flt)
+							probe.get(
+								user, "/api/method/frappe.client.get_count", doctype="Customer", filters=flt
+							)
 						),
 						_answer(
 							probe.get(
-								user, "/api/method/frappe.desk.reportview.get_count", doctype="Customer", filters=flt
+								user,
+								"/api/method/frappe.desk.reportview.get_count",
+								doctype="Customer",
+								filters=flt,
 							)
 						),
 						_answer(
@@ -400,14 +408,20 @@ def test_masked_fields_are_not_filterable(matrix):
 						),
 					]
 				if masked and answers["true"] != answers["impossible"]:
-					probe.leak(user, f"filter Customer by {field}: {answers['true']} vs {answers['impossible']}")
+					probe.leak(
+						user, f"filter Customer by {field}: {answers['true']} vs {answers['impossible']}"
+					)
 				if not masked:
 					checked_readers += 1
 					if customer.name not in json.dumps(answers["true"][0]):
 						probe.leak(user, f"a reader of {field} cannot filter by it: {answers['true'][0]}")
 		if masked:
 			orders = [
-				_answer(probe.get(user, "/api/resource/Customer", order_by=f"mobile_no {way}", limit_page_length=0))
+				_answer(
+					probe.get(
+						user, "/api/resource/Customer", order_by=f"mobile_no {way}", limit_page_length=0
+					)
+				)
 				for way in ("asc", "desc")
 			]
 			orders += [
