@@ -175,14 +175,14 @@ def test_link_search_does_not_find_a_customer_by_the_digits_of_a_masked_phone(or
 		"Customer", None, "search_fields", "customer_name,mobile_no", "Data", for_doctype=True
 	)
 	frappe.clear_cache(doctype="Customer")
-	store, sales = (
+	store, reader = (
 		make_user("dt.ts1.phone.store@example.com", "DMS Store User"),
 		make_user("dt.ts1.phone.reader@example.com", "DMS Sales"),
 	)
-	for user in (store, sales):
+	for user in (store, reader):
 		assign(user, "TS1")
 	digits = SECRET_PHONE[-8:]
-	for user, finds in ((store, False), (sales, True)):
+	for user, finds in ((store, False), (reader, True)):
 		frappe.set_user(user)
 		by_name = call("frappe.desk.search.search_link", doctype="Customer", txt="DT Secret")
 		assert secret_customer.name in {row["value"] for row in by_name}  # the customer is in reach
