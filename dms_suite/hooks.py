@@ -94,6 +94,23 @@ _add_doc_events(
 		"Customer": {"on_update": "dms_suite.sales.followup.close_follow_ups_of_customer_lead"},
 	}
 )
+# --- a customer's details are masked on every copy ERPNext keeps (dms_suite/sales/masking.py): what a
+# masked role enters on a new document is kept
+_add_doc_events(
+	{
+		doctype: {"before_insert": "dms_suite.sales.masking.keep_entered_details"}
+		for doctype in (
+			"Contact",
+			"Address",
+			"Lead",
+			"Opportunity",
+			"Quotation",
+			"Sales Order",
+			"Delivery Note",
+			"Sales Invoice",
+		)
+	}
+)
 # --- group customer pool (dms_suite/sales/customers.py)
 _add_doc_events(
 	{
@@ -205,6 +222,25 @@ override_whitelisted_methods = {
 	# the form's Version history without the values of fields the user may not read
 	"frappe.desk.form.load.getdoc": "dms_suite.overrides.form.getdoc",
 	"frappe.desk.form.load.get_docinfo": "dms_suite.overrides.form.get_docinfo",
+	# a person's contact details handed to a form outside any document, masked for masked roles
+	# (dms_suite/overrides/contact_details.py)
+	"frappe.contacts.doctype.contact.contact.get_contact_details": (
+		"dms_suite.overrides.contact_details.get_contact_details"
+	),
+	"frappe.contacts.doctype.address.address.get_address_display": (
+		"dms_suite.overrides.contact_details.get_address_display"
+	),
+	"erpnext.accounts.party.get_party_details": "dms_suite.overrides.contact_details.get_party_details",
+	"frappe.model.mapper.make_mapped_doc": "dms_suite.overrides.contact_details.make_mapped_doc",
+	"erpnext.selling.doctype.customer.customer.make_quotation": (
+		"dms_suite.overrides.contact_details.make_quotation_from_customer"
+	),
+	"erpnext.crm.doctype.lead.lead.make_quotation": "dms_suite.overrides.contact_details.make_quotation_from_lead",
+	"erpnext.crm.doctype.lead.lead.make_opportunity": (
+		"dms_suite.overrides.contact_details.make_opportunity_from_lead"
+	),
+	# ERPNext's Project picker reads every project: only those the user may list
+	"erpnext.controllers.queries.get_project_name": "dms_suite.overrides.queries.get_project_name",
 	# templates users write are rendered with the document's own fields only (no frappe.db in Jinja)
 	"erpnext.crm.doctype.contract_template.contract_template.get_contract_template": (
 		"dms_suite.overrides.templates.get_contract_template"
@@ -222,6 +258,27 @@ before_request = [
 	"dms_suite.overrides.resource.hold_expand_links",
 ]
 before_job = ["dms_suite.overrides.db_query.install"]
+# whitelisted methods of Frappe and ERPNext (balances, stock, party details, reports…) answer only for
+# a company, warehouse, account, party or project in the user's scope; Frappe runs auth_hooks once the
+# request's user is known (session, API key or OAuth), before the method (dms_suite/overrides/arguments.py)
+auth_hooks = ["dms_suite.overrides.arguments.check_method_arguments"]
+# ERPNext's portal pages and /printview of transactions: a narrowed DMS user opens what the desk opens
+has_website_permission = {
+	doctype: "dms_suite.overrides.website.has_website_permission"
+	for doctype in (
+		"Quotation",
+		"Sales Order",
+		"Sales Invoice",
+		"Delivery Note",
+		"Supplier Quotation",
+		"Purchase Order",
+		"Purchase Invoice",
+		"Material Request",
+		"Timesheet",
+		"Project",
+		"Issue",
+	)
+}
 after_request = [
 	"dms_suite.overrides.resource.guard_child_row",
 	"dms_suite.overrides.resource.expand_links",

@@ -220,7 +220,7 @@ def get_child_table_conditions(user: str | None = None, doctype: str | None = No
 		return ""
 	parents = [
 		parent
-		for parent in (*ORG_SCOPED_DOCTYPES, *SCOPED_BY_CONDITION)
+		for parent in (*ORG_SCOPED_DOCTYPES, *SCOPED_BY_CONDITION, "Customer", *CUSTOMER_PARTY_DOCTYPES)
 		if any(table.options == doctype for table in frappe.get_meta(parent).get_table_fields())
 	]
 	if not parents:
@@ -231,10 +231,7 @@ def get_child_table_conditions(user: str | None = None, doctype: str | None = No
 	child = f"`tab{doctype}`"
 	clauses = [f"{child}.parenttype not in ({', '.join(frappe.db.escape(p) for p in parents)})"]
 	for parent in parents:
-		if parent in SCOPED_BY_CONDITION:
-			in_scope = SCOPED_BY_CONDITION[parent](user, parent)
-		else:
-			in_scope = doctype_scope_condition(parent, units)
+		in_scope = record_condition(parent, user, units)
 		clauses.append(
 			f"({child}.parenttype = {frappe.db.escape(parent)}"
 			f" and {child}.parent in (select `tab{parent}`.name from `tab{parent}` where {in_scope}))"
@@ -313,25 +310,35 @@ def get_customer_unit_conditions(user: str | None = None, doctype: str | None = 
 	return f"`tabDMS Customer Unit`.parent in (select `tabCustomer`.name from `tabCustomer` where {in_scope})"
 
 
-# Contacts and addresses of customers (Frappe lets every desk user read all of them: role "All") are
-# only as visible as a customer they are linked to; those of no customer are left to Frappe.
+# Contacts and addresses of customers and leads (Frappe lets every desk user read all of them: role
+# "All") are only as visible as a customer or lead they are linked to; those linked to neither (a
+# supplier's, a company's) are left to Frappe.
 CUSTOMER_PARTY_DOCTYPES = ("Contact", "Address")
+PARTY_LINK_DOCTYPES = ("Customer", "Lead")
+
+
+def _party_condition(link_doctype: str, units: frozenset[str]) -> str:
+	if link_doctype == "Customer":
+		return customer_scope_condition(units)
+	return doctype_scope_condition(link_doctype, units)
 
 
 def get_customer_party_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	units = get_user_units(user)
 	if units is None or doctype not in CUSTOMER_PARTY_DOCTYPES:
 		return ""
-	links = (
-		"select 1 from `tabDynamic Link` link{join} where link.parenttype = {doctype}"
-		f" and link.parent = `tab{doctype}`.name and link.link_doctype = 'Customer'"
-	)
 	doctype_sql = frappe.db.escape(doctype)
-	linked = links.format(join="", doctype=doctype_sql)
-	linked_visible = links.format(
-		join=" join `tabCustomer` on `tabCustomer`.name = link.link_name", doctype=doctype_sql
+	link = (
+		f"select 1 from `tabDynamic Link` link where link.parenttype = {doctype_sql}"
+		f" and link.parent = `tab{doctype}`.name"
 	)
-	return f"(not exists ({linked}) or exists ({linked_visible} and {customer_scope_condition(units)}))"
+	party_doctypes = ", ".join(frappe.db.escape(d) for d in PARTY_LINK_DOCTYPES)
+	visible = [
+		f"exists ({link} and link.link_doctype = {frappe.db.escape(party)} and link.link_name in"
+		f" (select `tab{party}`.name from `tab{party}` where {_party_condition(party, units)}))"
+		for party in PARTY_LINK_DOCTYPES
+	]
+	return f"(not exists ({link} and link.link_doctype in ({party_doctypes})) or {' or '.join(visible)})"
 
 
 def has_customer_party_permission(
@@ -340,15 +347,20 @@ def has_customer_party_permission(
 	units = get_user_units(user)
 	if units is None:
 		return None
-	customers = [link.link_name for link in doc.get("links") or [] if link.link_doctype == "Customer"]
-	if not customers:
+	parties = {
+		party: [link.link_name for link in doc.get("links") or [] if link.link_doctype == party]
+		for party in PARTY_LINK_DOCTYPES
+	}
+	if not any(parties.values()):
 		return None
-	return bool(
+	return any(
 		frappe.db.sql(
-			f"select 1 from `tabCustomer` where `tabCustomer`.name in %(customers)s"
-			f" and {customer_scope_condition(units)} limit 1",
-			{"customers": tuple(customers)},
+			f"select 1 from `tab{party}` where `tab{party}`.name in %(names)s"
+			f" and {_party_condition(party, units)} limit 1",
+			{"names": tuple(names)},
 		)
+		for party, names in parties.items()
+		if names
 	)
 
 

@@ -449,3 +449,333 @@ def _answer(response):
 		return response.status_code
 	body = response.json()
 	return body.get("data", body.get("message"))
+
+
+def test_erpnext_helpers_reports_and_portal_pages(matrix):
+	"""ERPNext's whitelisted helpers and reports, asked about another region's company, warehouse,
+	account, customer or project, refuse; asked about the login's own, they answer (the control that
+	shows each probe is well formed). ERPNext's portal pages and print views of another region's
+	documents do not open."""
+	probe = matrix.probe
+	units = frappe.get_all("DMS Org Unit", fields=["name", "company", "stock_warehouse", "unit_type"])
+	fiscal_year = frappe.get_all("Fiscal Year", order_by="year_start_date desc", pluck="name", limit=1)[0]
+	controls = defaultdict(int)
+	portal_documents = {
+		doctype: frappe.get_all(
+			doctype, filters={"docstatus": 1}, fields=["name", "customer_name", "dms_org_unit"]
+		)
+		for doctype in ("Quotation", "Delivery Note", "Sales Order")
+	}
+	routes = {"Quotation": "quotations", "Delivery Note": "shipments", "Sales Order": "orders"}
+	for user, login in matrix.logins.items():
+		if login.units is None:
+			continue
+		own = [unit for unit in units if unit.name in login.units]
+		own_companies = {unit.company for unit in own if unit.company}
+		foreign = [unit for unit in units if unit.company and unit.company not in own_companies]
+		if not own_companies or not foreign:
+			continue
+		samples = {
+			"own": _samples(sorted(own_companies)[0], [u for u in own if u.stock_warehouse]),
+			"foreign": _samples(foreign[0].company, [u for u in foreign if u.stock_warehouse]),
+		}
+		visible = visible_customers(login.units)
+		samples["foreign"].customer = next(
+			iter(sorted(set(frappe.get_all("Customer", pluck="name")) - visible)), None
+		)
+		samples["own"].customer = next(iter(sorted(visible)), None)
+		for side, sample in samples.items():
+			for label, path, params in _helper_calls(sample, fiscal_year):
+				if None in params.values():
+					continue
+				response = probe.get(user, path, **params)
+				if side == "foreign" and response.status_code == 200:
+					probe.leak(user, f"{label} answered for {params}")
+				if side == "own" and response.status_code == 200:
+					controls[label] += 1
+		for doctype, documents in portal_documents.items():
+			for document in documents:
+				if document.dms_org_unit in login.units or not document.customer_name:
+					continue
+				for path, params in (
+					(f"/{routes[doctype]}/{document.name}", {}),
+					("/printview", {"doctype": doctype, "name": document.name}),
+					(
+						"/api/method/frappe.utils.print_format.download_pdf",
+						{"doctype": doctype, "name": document.name},
+					),
+				):
+					response = probe.get(user, path, **params)
+					if response.status_code == 200 and (
+						document.customer_name in response.text or response.content.startswith(b"%PDF")
+					):
+						probe.leak(user, f"{path} of {doctype} {document.name} ({params})")
+		projects = records("Project")
+		for path, params in (
+			(
+				"/api/method/erpnext.controllers.queries.get_project_name",
+				{
+					"doctype": "Project",
+					"txt": "",
+					"searchfield": "name",
+					"start": 0,
+					"page_len": 100,
+					"filters": {},
+				},
+			),
+			(
+				"/api/method/frappe.desk.search.search_widget",
+				{
+					"doctype": "Project",
+					"txt": "",
+					"query": "erpnext.controllers.queries.get_project_name",
+					"page_length": 100,
+				},
+			),
+		):
+			response = probe.get(user, path, **params)
+			if response.status_code == 200:
+				for row in response.json().get("message") or []:
+					name = row[0] if isinstance(row, list) else row.get("name")
+					if name in projects and not in_scope(login.units, projects[name]):
+						probe.leak(user, f"{path} lists project {name}")
+	missing = {label for label, _path, _params in _helper_calls(frappe._dict(), fiscal_year)} - set(controls)
+	assert not missing, f"no login got an answer for its own records from: {sorted(missing)}"
+	report(matrix, "ERPNext helpers, reports and portal pages")
+
+
+def _samples(company: str, stock_units: list) -> frappe._dict:
+	warehouse = next((u.stock_warehouse for u in stock_units if u.company == company), None)
+	bin_row = frappe.get_all("Bin", filters={"warehouse": warehouse or ""}, fields=["item_code"], limit=1)
+	account = frappe.get_all(
+		"Account",
+		filters={"company": company, "account_type": "Receivable", "is_group": 0},
+		pluck="name",
+		limit=1,
+	)
+	return frappe._dict(
+		company=company,
+		warehouse=warehouse,
+		item_code=bin_row[0].item_code if bin_row else None,
+		account=account[0] if account else None,
+	)
+
+
+def _helper_calls(sample, fiscal_year: str) -> list[tuple[str, str, dict]]:
+	method = "/api/method/"
+	period = {"from_date": f"{fiscal_year[:4]}-01-01", "to_date": f"{fiscal_year[:4]}-12-31"}
+	trends = {"period": "Monthly", "based_on": "Item", "fiscal_year": fiscal_year, "company": sample.company}
+	report = method + "frappe.desk.query_report.run"
+	return [
+		(
+			"get_balance_on",
+			method + "erpnext.accounts.utils.get_balance_on",
+			{"account": sample.account, "company": sample.company},
+		),
+		(
+			"Account tree",
+			method + "erpnext.accounts.utils.get_children",
+			{"doctype": "Account", "parent": sample.company, "company": sample.company, "is_root": 1},
+		),
+		(
+			"get_stock_balance",
+			method + "erpnext.stock.utils.get_stock_balance",
+			{"item_code": sample.item_code, "warehouse": sample.warehouse},
+		),
+		(
+			"get_bin_details",
+			method + "erpnext.stock.get_item_details.get_bin_details",
+			{"item_code": sample.item_code, "warehouse": sample.warehouse, "company": sample.company},
+		),
+		(
+			"get_party_details",
+			method + "erpnext.accounts.party.get_party_details",
+			{"party": sample.customer, "party_type": "Customer"},
+		),
+		(
+			"Sales Analytics",
+			report,
+			{
+				"report_name": "Sales Analytics",
+				"filters": {
+					"tree_type": "Customer",
+					"doc_type": "Sales Invoice",
+					"value_quantity": "Value",
+					"range": "Monthly",
+					"company": sample.company,
+					**period,
+				},
+			},
+		),
+		(
+			"Stock Analytics",
+			report,
+			{
+				"report_name": "Stock Analytics",
+				"filters": {
+					"company": sample.company,
+					"range": "Monthly",
+					"value_quantity": "Value",
+					**period,
+				},
+			},
+		),
+		("Quotation Trends", report, {"report_name": "Quotation Trends", "filters": trends}),
+		("Delivery Note Trends", report, {"report_name": "Delivery Note Trends", "filters": trends}),
+	]
+
+
+def test_contact_details_stay_masked_on_every_copy(matrix):
+	"""A masked role reads a customer's phone or email nowhere: not on the Contact, its phone and email
+	rows, the Address, the Lead, a sales document's contact fields, ERPNext's helpers that fill a form
+	or its mappers, nor the Address And Contacts report. A role that reads them gets them (the control).
+
+	The values looked for are every phone and email stored for the customers the login can see.
+	"""
+	probe = matrix.probe
+	reader_saw = 0
+	contacts = {
+		link.parent: link.link_name
+		for link in frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": "Contact", "link_doctype": "Customer"},
+			fields=["parent", "link_name"],
+		)
+	}
+	addresses = {
+		link.parent: link.link_name
+		for link in frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": "Address", "link_doctype": "Customer"},
+			fields=["parent", "link_name"],
+		)
+	}
+	quotations = frappe.get_all(
+		"Quotation", filters={"contact_mobile": ("is", "set")}, fields=["name", "party_name", "dms_org_unit"]
+	)
+	for user, login in matrix.logins.items():
+		if login.units is None:
+			continue
+		masked = bool(login.roles & MASKED_ROLES) and not (login.roles & (MANAGING_ROLES | UNRESTRICTED))
+		reader = bool(login.roles & MANAGING_ROLES)
+		if not (masked or reader):
+			continue
+		customers = visible_customers(login.units)
+		secrets = _secrets(customers, login.units)
+		if not secrets:
+			continue
+		own_company = frappe.db.get_value(
+			"DMS Org Unit", {"name": ("in", list(login.units)), "company": ("is", "set")}, "company"
+		)
+		calls = [
+			("/api/resource/Contact", {"fields": ["*"], "limit_page_length": 0}),
+			(
+				"/api/resource/Contact Phone",
+				{"parent": "Contact", "fields": ["phone"], "limit_page_length": 0},
+			),
+			(
+				"/api/resource/Contact Email",
+				{"parent": "Contact", "fields": ["email_id"], "limit_page_length": 0},
+			),
+			("/api/resource/Address", {"fields": ["*"], "limit_page_length": 0}),
+			("/api/resource/Lead", {"fields": ["*"], "limit_page_length": 0}),
+			(
+				"/api/method/frappe.desk.query_report.run",
+				{"report_name": "Address And Contacts", "filters": {"party_type": "Customer"}},
+			),
+		]
+		for contact, customer in contacts.items():
+			if customer in customers:
+				calls += [
+					(f"/api/resource/Contact/{contact}", {}),
+					(
+						"/api/method/frappe.contacts.doctype.contact.contact.get_contact_details",
+						{"contact": contact},
+					),
+				]
+		for address, customer in addresses.items():
+			if customer in customers:
+				calls += [
+					(f"/api/resource/Address/{address}", {}),
+					(
+						"/api/method/frappe.contacts.doctype.address.address.get_address_display",
+						{"address_dict": address},
+					),
+				]
+		for customer in sorted(customers)[:5]:
+			calls += [
+				(
+					"/api/method/erpnext.accounts.party.get_party_details",
+					{
+						"party": customer,
+						"party_type": "Customer",
+						"company": own_company,
+						"doctype": "Quotation",
+					},
+				),
+				(
+					"/api/method/frappe.model.mapper.make_mapped_doc",
+					{
+						"method": "erpnext.selling.doctype.customer.customer.make_quotation",
+						"source_name": customer,
+					},
+				),
+				(
+					"/api/method/erpnext.selling.doctype.customer.customer.make_quotation",
+					{"source_name": customer},
+				),
+			]
+		for quotation in quotations:
+			if quotation.dms_org_unit in login.units:
+				calls.append((f"/api/resource/Quotation/{quotation.name}", {}))
+		for path, params in calls:
+			response = probe.get(user, path, **params)
+			if response.status_code != 200:
+				continue
+			found = [secret for secret in secrets if secret in response.text]
+			if masked and found:
+				probe.leak(user, f"{path} {params} shows {found[:2]}")
+			reader_saw += bool(reader and found)
+	assert reader_saw, "no reader saw a contact detail anywhere: the probes do not look where the details are"
+	report(matrix, "contact details on every copy")
+
+
+def _secrets(customers: set[str], units: set[str]) -> set[str]:
+	"""Every phone and email stored for ``customers``: on the customer, its contacts (and their phone
+	and email rows), its addresses and the leads it came from; and those of the leads of ``units``."""
+	values = set()
+	for row in frappe.get_all(
+		"Lead",
+		filters={"dms_org_unit": ("in", list(units) or [""])},
+		fields=["mobile_no", "email_id", "phone"],
+	):
+		values |= set(row.values())
+	names = list(customers) or [""]
+	for row in frappe.get_all(
+		"Customer", filters={"name": ("in", names)}, fields=["mobile_no", "email_id", "lead_name"]
+	):
+		values |= {row.mobile_no, row.email_id}
+		if row.lead_name:
+			values |= set(
+				frappe.db.get_value("Lead", row.lead_name, ["mobile_no", "email_id", "phone"]) or ()
+			)
+	for parenttype, fields in (
+		("Contact", ["email_id", "mobile_no", "phone"]),
+		("Address", ["email_id", "phone"]),
+	):
+		parents = frappe.get_all(
+			"Dynamic Link",
+			filters={"parenttype": parenttype, "link_doctype": "Customer", "link_name": ("in", names)},
+			pluck="parent",
+		)
+		for row in frappe.get_all(parenttype, filters={"name": ("in", parents or [""])}, fields=fields):
+			values |= set(row.values())
+		if parenttype == "Contact":
+			values |= set(
+				frappe.get_all("Contact Phone", filters={"parent": ("in", parents or [""])}, pluck="phone")
+			)
+			values |= set(
+				frappe.get_all("Contact Email", filters={"parent": ("in", parents or [""])}, pluck="email_id")
+			)
+	# masked renderings (138****5678) are not secrets; a value this short would match by chance
+	return {value for value in values if value and len(value) >= 6}

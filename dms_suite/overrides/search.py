@@ -60,6 +60,10 @@ def search_widget(
 	rows = frappe_search.search_widget(
 		doctype, txt, filter_fields=filter_fields, as_dict=True, ignore_user_permissions=False, **search
 	)
+	if query:
+		# a custom query (``erpnext.controllers.queries.*``) may read its table without the user's
+		# permissions: only the records the user may list pass
+		rows = readable_rows(doctype, rows)
 	rows = [mask_row(row, hidden) for row in rows or []]
 	if frappe.utils.sbool(as_dict):
 		return rows
@@ -89,6 +93,26 @@ def search_link(
 		ignore_user_permissions=ignore_user_permissions,
 	)
 	return frappe_search.build_for_autosuggest(results, doctype=doctype)
+
+
+def readable_rows(doctype: str, rows) -> list:
+	"""Search rows (dicts or tuples, the record's name first) of records the user may list. One query."""
+	rows = list(rows or [])
+	names = [_row_name(row) for row in rows]
+	if not names:
+		return rows
+	if not (frappe.has_permission(doctype, "select") or frappe.has_permission(doctype, "read")):
+		return []
+	readable = set(
+		frappe.get_list(doctype, filters={"name": ("in", names)}, pluck="name", limit_page_length=0)
+	)
+	return [row for row, name in zip(rows, names, strict=True) if name in readable]
+
+
+def _row_name(row):
+	if isinstance(row, dict):
+		return row.get("name", next(iter(row.values()), None))
+	return row[0] if row else None
 
 
 def parse_field_list(value: str | list) -> list[str]:
