@@ -63,6 +63,8 @@ ORG_SCOPED_DOCTYPES: dict[str, str | tuple[str, ...]] = {
 	"DMS Campaign Variant": "org_unit",
 	"DMS Campaign Tally": "org_unit",
 	"DMS Follow-up Plan": "org_unit",
+	# the asking store and the store that owns the customer (dms_suite/sales/handover.py)
+	"DMS Customer Access Request": ("requesting_unit", "owning_unit"),
 	**{doctype: "dms_org_unit" for doctype in ERPNEXT_TRANSACTION_DOCTYPES},
 	"Contract": "dms_org_unit",  # the unit of the quotation or order it is for (dms_suite/sales/contracts.py)
 	"Service Order": "dms_org_unit",  # the store (dms_suite/service/orders.py)

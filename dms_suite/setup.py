@@ -134,19 +134,30 @@ def all_custom_fields() -> dict[str, list[dict]]:
 
 
 def after_install():
+	configure()
+	# one-time data: what existed before dms_suite (campaign tallies, served units, org units of
+	# existing ERPNext documents, the last in the background: dms_suite/org/document_unit.py)
+	for part in app_parts():
+		if hasattr(part, "after_install"):
+			part.after_install()
+	enqueue_backfill()
+
+
+def after_migrate():
+	"""Configuration only: it is idempotent and cheap. Data changes on upgrade go through patches.txt."""
+	configure()
+
+
+def configure():
+	"""Roles, role profiles, custom fields, workflows and each part's ``configure()``: what the code
+	declares, made to exist (idempotent)."""
 	create_roles()
 	create_role_profiles()
 	create_custom_fields(all_custom_fields(), ignore_validate=True)
 	install_workflow()  # after create_roles: its transitions name the DMS roles
 	for part in app_parts():
-		if hasattr(part, "after_install"):
-			part.after_install()
-	# existing ERPNext documents get their org unit in the background (dms_suite/org/document_unit.py)
-	enqueue_backfill()
-
-
-def after_migrate():
-	after_install()
+		if hasattr(part, "configure"):
+			part.configure()
 
 
 def before_uninstall():

@@ -370,7 +370,7 @@ def test_quotations_keep_within_the_campaign_offer(campaign, org):
 	"""The campaign's offer needs no discount approval (HQ and the region set it); more is refused."""
 	from dms_suite.sales import quotations
 
-	quotations.after_install()  # the approval workflow
+	quotations.configure()  # the approval workflow
 	make_variant(campaign, "TN", 8)
 	offer = make_quotation(org, campaign=campaign.name)
 	assert (offer.dms_discount_percent, offer.dms_approval_level) == (8, 0)

@@ -104,7 +104,7 @@ def test_readings_only_go_up_and_record_reading_is_idempotent(owner):
 
 
 def test_install_defaults(org):
-	settings.after_install()
+	settings.configure()
 	values = frappe.get_single("DMS Service Settings")
 	assert values.labour_item and not frappe.db.get_value("Item", values.labour_item, "is_stock_item")
 	assert values.qc_checks

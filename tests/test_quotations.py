@@ -34,7 +34,7 @@ LIST_PRICE = 100_000
 def sales(org):
 	"""Policies on the group (store limit 5%, region 10%, HQ 15%, maximum 30%), a priced model, a
 	customer, and the people of the north: seller, store manager, accountant, and a southern manager."""
-	quotations.after_install()  # the workflow (a site where it was removed by a test gets it back)
+	quotations.configure()  # the workflow (a site where it was removed by a test gets it back)
 	group = frappe.get_doc("DMS Org Unit", "TG")
 	group.policies = [
 		row

@@ -5,7 +5,7 @@ from frappe import _
 
 from dms_suite.api.guests import limit_by_address
 from dms_suite.permissions import get_user_units
-from dms_suite.sales import contracts
+from dms_suite.sales import contracts, handover
 from dms_suite.sales.leads import FEED_CHANNELS, intake_lead
 
 
@@ -78,3 +78,18 @@ def get_contract_history(contract: str) -> list[dict]:
 	"""Every version of a contract, first to last."""
 	frappe.has_permission("Contract", "read", contract, throw=True)
 	return contracts.contract_history(contract)
+
+
+@frappe.whitelist(methods=["POST"])
+def request_customer_access(
+	lookup_type: str, lookup_value: str, reason: str, requesting_unit: str | None = None
+) -> dict:
+	"""Ask to serve a customer the store cannot see, found by exact phone or VIN. The answer is the
+	same whether the group knows the customer or not (dms_suite/sales/handover.py)."""
+	return handover.request_access(lookup_type, lookup_value, reason, requesting_unit)
+
+
+@frappe.whitelist(methods=["POST"])
+def decide_customer_access(request: str, approve: bool, note: str | None = None) -> dict:
+	"""A manager of the store that owns the customer grants or refuses a pending request."""
+	return handover.decide(request, frappe.utils.sbool(approve), note)

@@ -4,7 +4,7 @@ shared with the customer; ERPNext Tasks with a material plan each; just-in-time 
 cost, earned value and delays from native records; the Gantt board and the customer's progress page.
 
 Each part is a plain module here and, like the sales and service parts, may define
-``CUSTOM_FIELDS``, ``after_install()`` and ``before_uninstall()`` (dms_suite/setup.py calls them for
+``CUSTOM_FIELDS``, ``configure()`` (idempotent: install and every migrate), ``after_install()`` (one-time data) and ``before_uninstall()`` (dms_suite/setup.py calls them for
 every module in ``PARTS``).
 """
 

@@ -2,7 +2,7 @@
 customer pool, quotation approvals and contracts, joint campaigns.
 
 Each part is a plain module here. A part may define ``CUSTOM_FIELDS`` (created on install and
-migrate, removed on uninstall), ``after_install()`` and ``before_uninstall()``; dms_suite/setup.py
+migrate, removed on uninstall), ``configure()`` (idempotent: install and every migrate), ``after_install()`` (one-time data) and ``before_uninstall()``; dms_suite/setup.py
 calls them for every module in ``PARTS``.
 """
 

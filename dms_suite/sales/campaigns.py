@@ -740,7 +740,7 @@ def _bucket_name(campaign: str, unit: str, day) -> str:
 
 
 def rebuild_tallies() -> None:
-	"""All tallies again from the documents: three grouped insert-selects (install, migrate, and
+	"""All tallies again from the documents: three grouped insert-selects (install, on demand, and
 	after documents were written past the ORM, e.g. by SQL imports)."""
 	frappe.db.sql("delete from `tabDMS Campaign Tally`")
 	queries = {

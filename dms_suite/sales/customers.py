@@ -179,8 +179,8 @@ SENSITIVE_WRITERS = (
 )
 
 
-def after_install() -> None:
-	"""Sensitive fields to level 2 and who may read them; idempotent (also runs on every migrate)."""
+def configure() -> None:
+	"""Sensitive fields to level 2 and who may read them; idempotent (install and every migrate)."""
 	meta = frappe.get_meta("Customer")
 	for fieldname in PROPERTY_SETTER_FIELDS:
 		if not meta.has_field(fieldname):
@@ -201,6 +201,9 @@ def after_install() -> None:
 	_install_docperms()
 	frappe.db.add_index(SERVED_TABLE, ["org_unit", "parent"])
 	frappe.clear_cache(doctype="Customer")
+
+
+def after_install() -> None:
 	# customers served before dms_suite (or before their documents had a unit) get their serving units
 	frappe.enqueue(
 		"dms_suite.sales.customers.backfill_served_units",
@@ -310,7 +313,12 @@ def record_served_unit(doc, method=None) -> None:
 	unit = doc.get("dms_org_unit")
 	if not customer or not unit:
 		return
-	served_on = getdate(doc.get("posting_date") or doc.get("transaction_date") or today())
+	add_served_unit(customer, unit, doc.get("posting_date") or doc.get("transaction_date") or today())
+
+
+def add_served_unit(customer: str, unit: str, served_on) -> None:
+	"""``unit`` has served ``customer`` on ``served_on``: one row per unit, first and last dates kept."""
+	served_on = getdate(served_on)
 	row = frappe.db.get_value(
 		SERVED_TABLE,
 		{"parenttype": "Customer", "parentfield": SERVED_FIELD, "parent": customer, "org_unit": unit},

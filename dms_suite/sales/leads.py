@@ -93,7 +93,7 @@ class InvalidChannelError(frappe.ValidationError):
 	pass
 
 
-def after_install() -> None:
+def configure() -> None:
 	"""The channels (Lead Sources) a dealer group takes leads from."""
 	existing = set(frappe.get_all("Lead Source", pluck="name"))
 	for source in LEAD_SOURCES:

@@ -55,7 +55,7 @@ def masked_fields(doctype: str) -> tuple[str, ...]:
 	return tuple(field for field in MASKED_COPIES.get(doctype, ()) if meta.has_field(field))
 
 
-def after_install() -> None:
+def configure() -> None:
 	"""The copies to level 2, and level-2 rules for the roles that read a customer's details.
 
 	Idempotent. Custom DocPerms replace a doctype's standard ones, so those are copied first

@@ -129,7 +129,7 @@ class UnapprovedOrderError(frappe.ValidationError):
 FINANCE_PERMISSIONS = ("read", "write", "submit")
 
 
-def after_install() -> None:
+def configure() -> None:
 	from dms_suite.stock.approval import install_workflow
 
 	add_finance_permissions()

@@ -3,7 +3,7 @@ orders from booking to invoice, service packages inherited down the org tree, se
 and the customer portal.
 
 Each part is a plain module here and, like the sales parts, may define ``CUSTOM_FIELDS``,
-``after_install()`` and ``before_uninstall()`` (dms_suite/setup.py calls them for every module in
+``configure()`` (idempotent: install and every migrate), ``after_install()`` (one-time data) and ``before_uninstall()`` (dms_suite/setup.py calls them for every module in
 ``PARTS``).
 """
 

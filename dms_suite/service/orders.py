@@ -494,7 +494,7 @@ INDEXES = {
 }
 
 
-def after_install() -> None:
+def configure() -> None:
 	from dms_suite.stock.approval import install_workflow
 
 	install_workflow(WORKFLOW_FILE)

@@ -13,7 +13,7 @@ DEFAULT_QC_CHECKS = (
 DEFAULT_CATEGORIES = ("Engine", "Brakes", "Electrical", "Hydraulics", "Maintenance", "Body")
 
 
-def after_install() -> None:
+def configure() -> None:
 	"""Idempotent: fills only what is empty or missing."""
 	ensure_labour_item()
 	settings = frappe.get_single("DMS Service Settings")
