@@ -36,7 +36,7 @@ CATEGORIES = ("Brakes", "Maintenance")
 
 
 def build_service_scene(created, group_unit: str) -> dict:
-	from dms_suite.service.settings import after_install as ensure_service_settings
+	from dms_suite.service.settings import configure as ensure_service_settings
 
 	ensure_service_settings()
 	for category in CATEGORIES:

@@ -19,7 +19,7 @@ is pending returns that request; a user may ask at most ``REQUESTS_PER_HOUR`` ti
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime, today
+from frappe.utils import escape_html, now_datetime, today
 
 from dms_suite.permissions import get_user_units
 from dms_suite.sanitize import plain_text
@@ -72,6 +72,7 @@ def prepare_request(doc) -> None:
 	"""On insert: the asker's store, the normalised key, the match; nothing the client sent for them."""
 	from dms_suite.sales.customers import default_owning_unit
 
+	count_request(frappe.session.user)  # desk form and API alike
 	doc.requesting_unit = doc.requesting_unit or default_owning_unit(frappe.session.user)
 	doc.lookup_value = normalised_lookup(doc.lookup_type, doc.lookup_value)
 	doc.reason = plain_text(doc.reason)
@@ -107,7 +108,9 @@ def ask_the_owning_store(doc) -> None:
 				"date": today(),
 				"priority": "Medium",
 				"description": _("{0} asks to serve your customer {1}: {2}").format(
-					frappe.bold(doc.requesting_unit), frappe.bold(doc.customer), doc.reason
+					frappe.bold(escape_html(doc.requesting_unit)),
+					frappe.bold(escape_html(doc.customer)),
+					doc.reason,
 				),
 			}
 		).insert(ignore_permissions=True)
@@ -145,7 +148,6 @@ def deciders(owning_unit: str, exclude: str | None = None) -> list[str]:
 
 def request_access(lookup_type: str, lookup_value: str, reason: str, requesting_unit: str | None) -> dict:
 	frappe.has_permission(DOCTYPE, "create", throw=True)
-	count_request(frappe.session.user)
 	if lookup_type not in ("Phone", "VIN"):
 		frappe.throw(_("Look up by Phone or VIN"), frappe.ValidationError)
 	key = normalised_lookup(lookup_type, lookup_value)
