@@ -190,6 +190,7 @@ def count_request(user: str) -> None:
 def decide(request: str, approve: bool, note: str | None = None) -> dict:
 	if not frappe.db.exists(DOCTYPE, request):
 		frappe.throw(_("{0} {1} not found").format(_(DOCTYPE), request), frappe.DoesNotExistError)
+	frappe.db.get_value(DOCTYPE, request, "name", for_update=True)  # two managers at once: one decides
 	doc = frappe.get_doc(DOCTYPE, request)
 	may_decide = (
 		doc.has_permission("read")
