@@ -309,6 +309,21 @@ def test_group_by_count_refuses_masked_fields_and_filters_on_them(org, secret_cu
 		)
 
 
+def test_group_by_count_with_a_readable_filter_counts(org, secret_customer):
+	"""The sidebar's counts with a filter still answer (the filters reach Frappe as the JSON it takes)."""
+	from collections import Counter
+
+	expected = Counter(frappe.get_all("Customer", filters={"dms_org_unit": "TS1"}, pluck="customer_group"))
+	as_user("ts1_sales")
+	rows = call(
+		"frappe.desk.listview.get_group_by_count",
+		doctype="Customer",
+		current_filters='[["Customer", "dms_org_unit", "=", "TS1"]]',
+		field="customer_group",
+	)
+	assert expected and {row["name"]: row["count"] for row in rows} == dict(expected)
+
+
 # ---------------------------------------------------------------------------------------------
 # 9. a child row saved on its own needs write on its parent record
 
