@@ -519,8 +519,10 @@ def get_user_companies(user: str | None, units: frozenset[str]) -> frozenset[str
 	return frozenset(companies)
 
 
-def company_fields(doctype: str) -> tuple[str, ...]:
-	"""Link fields to Company that narrow ``doctype`` (an unregistered, stored, non-child doctype)."""
+def anchor_links(doctype: str, target: str) -> tuple[str, ...]:
+	"""Link fields to ``target`` (Company or Customer) that narrow ``doctype``: an unregistered,
+	stored, non-child doctype; links Frappe's User Permissions ignore (an internal supplier's company)
+	place nothing."""
 	if doctype in registered_doctypes() or doctype in REFERENCE_FIELDS:
 		return ()
 	meta = frappe.get_meta(doctype)
@@ -529,21 +531,7 @@ def company_fields(doctype: str) -> tuple[str, ...]:
 	return tuple(
 		df.fieldname
 		for df in meta.get_link_fields()
-		if df.options == "Company" and not df.ignore_user_permissions
-	)
-
-
-def customer_fields(doctype: str) -> tuple[str, ...]:
-	"""Link fields to Customer that narrow ``doctype`` (an unregistered, stored, non-child doctype)."""
-	if doctype in registered_doctypes() or doctype in REFERENCE_FIELDS:
-		return ()
-	meta = frappe.get_meta(doctype)
-	if meta.istable or meta.issingle or meta.is_virtual:
-		return ()
-	return tuple(
-		df.fieldname
-		for df in meta.get_link_fields()
-		if df.options == "Customer" and not df.ignore_user_permissions
+		if df.options == target and not df.ignore_user_permissions
 	)
 
 
@@ -554,7 +542,7 @@ def get_default_conditions(user: str | None = None, doctype: str | None = None) 
 		return get_child_table_conditions(user, doctype)
 	if doctype in REFERENCE_FIELDS:
 		return reference_conditions(user, doctype)
-	companies_of, customers_of = company_fields(doctype), customer_fields(doctype)
+	companies_of, customers_of = anchor_links(doctype, "Company"), anchor_links(doctype, "Customer")
 	if not (companies_of or customers_of):
 		return ""
 	units = get_user_units(user)
@@ -592,6 +580,16 @@ def company_condition(doctype: str, fields: tuple[str, ...], companies: frozense
 	return f"(({blank}) or {in_scope})"
 
 
+def reference_targets() -> list[str]:
+	"""Registered doctypes whose records Comment, File, ToDo… follow: not the masters and ledgers
+	(Frappe's User Permissions narrow those), not child tables (reached through their parent)."""
+	return sorted(
+		target
+		for target in registered_doctypes() - set(ERPNEXT_MASTER_DOCTYPES) - set(ERPNEXT_LEDGER_DOCTYPES)
+		if not frappe.get_meta(target).istable
+	)
+
+
 def reference_conditions(user: str | None, doctype: str) -> str:
 	"""Rows about a record of a registered doctype are only as visible as that record."""
 	units = get_user_units(user)
@@ -599,8 +597,7 @@ def reference_conditions(user: str | None, doctype: str) -> str:
 		return ""
 	dt_column, name_column = REFERENCE_FIELDS[doctype]
 	table = f"`tab{doctype}`"
-	targets = sorted(registered_doctypes() - set(ERPNEXT_MASTER_DOCTYPES) - set(ERPNEXT_LEDGER_DOCTYPES))
-	targets = [target for target in targets if not frappe.get_meta(target).istable]
+	targets = reference_targets()
 	clauses = [
 		f"ifnull({table}.`{dt_column}`, '') not in ({', '.join(frappe.db.escape(t) for t in targets)})"
 	]
@@ -623,18 +620,16 @@ def has_default_permission(
 	if doc.doctype in REFERENCE_FIELDS:
 		dt_column, name_column = REFERENCE_FIELDS[doc.doctype]
 		target, name = doc.get(dt_column), doc.get(name_column)
-		if not target or not name or target not in registered_doctypes() or get_user_units(user) is None:
-			return None
-		if target in ERPNEXT_MASTER_DOCTYPES or target in ERPNEXT_LEDGER_DOCTYPES:
-			return None
 		units = get_user_units(user)
+		if not target or not name or units is None or target not in reference_targets():
+			return None
 		condition = record_condition(target, user, units)
 		visible = frappe.db.sql(
 			f"select 1 from `tab{target}` where `tab{target}`.name = %(name)s and {condition}",
 			{"name": name},
 		)
 		return None if visible else False
-	fields, customers_of = company_fields(doc.doctype), customer_fields(doc.doctype)
+	fields, customers_of = anchor_links(doc.doctype, "Company"), anchor_links(doc.doctype, "Customer")
 	if not (fields or customers_of):
 		return None
 	units = get_user_units(user)
