@@ -10,8 +10,10 @@ PARTS = (
 	"dms_suite.sales.leads",
 	"dms_suite.sales.followup",
 	"dms_suite.sales.customers",
-	"dms_suite.sales.masking",  # after customers and leads: the copies of their masked fields
 	"dms_suite.sales.quotations",
 	"dms_suite.sales.contracts",
 	"dms_suite.sales.campaigns",
+	# last: the copies of the customers' and leads' masked fields, on doctypes whose rules the parts
+	# above have set (the finance role reads quotations)
+	"dms_suite.sales.masking",
 )

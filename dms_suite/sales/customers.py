@@ -181,26 +181,58 @@ SENSITIVE_WRITERS = (
 
 def configure() -> None:
 	"""Sensitive fields to level 2 and who may read them; idempotent (install and every migrate)."""
-	meta = frappe.get_meta("Customer")
-	for fieldname in PROPERTY_SETTER_FIELDS:
-		if not meta.has_field(fieldname):
-			continue
-		if frappe.db.get_value(
-			"Property Setter",
-			{"doc_type": "Customer", "field_name": fieldname, "property": "permlevel"},
-			"value",
-		) != str(SENSITIVE_PERMLEVEL):
-			make_property_setter(
-				"Customer",
-				fieldname,
-				"permlevel",
-				SENSITIVE_PERMLEVEL,
-				"Int",
-				validate_fields_for_doctype=False,
-			)
+	set_sensitive_level("Customer", PROPERTY_SETTER_FIELDS)
 	_install_docperms()
 	frappe.db.add_index(SERVED_TABLE, ["org_unit", "parent"])
 	frappe.clear_cache(doctype="Customer")
+
+
+def set_sensitive_level(doctype: str, fieldnames) -> None:
+	"""Property Setters putting ``fieldnames`` of ``doctype`` (those that exist) at the sensitive level."""
+	meta = frappe.get_meta(doctype)
+	present = dict(
+		frappe.get_all(
+			"Property Setter",
+			filters={"doc_type": doctype, "field_name": ("in", list(fieldnames)), "property": "permlevel"},
+			fields=["field_name", "value"],
+			as_list=True,
+		)
+	)
+	for fieldname in fieldnames:
+		if meta.has_field(fieldname) and present.get(fieldname) != str(SENSITIVE_PERMLEVEL):
+			make_property_setter(
+				doctype, fieldname, "permlevel", SENSITIVE_PERMLEVEL, "Int", validate_fields_for_doctype=False
+			)
+
+
+def add_sensitive_rules(doctype: str, rules: dict[str, bool]) -> None:
+	"""Level-0 and sensitive-level read rules (write at the sensitive level where ``rules[role]``) for
+	each role, those missing only. Custom DocPerms replace a doctype's standard ones, so those are
+	copied first (what the Role Permission Manager does); Frappe wants a level-0 rule beside every
+	higher one."""
+	from frappe.permissions import setup_custom_perms
+
+	setup_custom_perms(doctype)
+	present = {
+		(row.role, row.permlevel)
+		for row in frappe.get_all("Custom DocPerm", {"parent": doctype}, ["role", "permlevel"])
+	}
+	for role, writes in rules.items():
+		for level in (0, SENSITIVE_PERMLEVEL):
+			if (role, level) in present:
+				continue
+			frappe.get_doc(
+				{
+					"doctype": "Custom DocPerm",
+					"parent": doctype,
+					"parenttype": "DocType",
+					"parentfield": "permissions",
+					"role": role,
+					"permlevel": level,
+					"read": 1,
+					"write": int(writes and level == SENSITIVE_PERMLEVEL),
+				}
+			).insert(ignore_permissions=True)
 
 
 def after_install() -> None:
@@ -215,32 +247,8 @@ def after_install() -> None:
 
 
 def _install_docperms() -> None:
-	"""Custom DocPerms replace a doctype's standard ones, so ERPNext's are copied first (what the Role
-	Permission Manager does). Frappe wants a level-0 rule for every role with a higher one."""
-	from frappe.permissions import setup_custom_perms
-
-	setup_custom_perms("Customer")
-	present = {
-		(row.role, row.permlevel)
-		for row in frappe.get_all("Custom DocPerm", {"parent": "Customer"}, ["role", "permlevel"])
-	}
-	for role in SENSITIVE_READERS:
-		for level in (0, SENSITIVE_PERMLEVEL):
-			if (role, level) in present:
-				continue
-			write = level == SENSITIVE_PERMLEVEL and role in SENSITIVE_WRITERS
-			frappe.get_doc(
-				{
-					"doctype": "Custom DocPerm",
-					"parent": "Customer",
-					"parenttype": "DocType",
-					"parentfield": "permissions",
-					"role": role,
-					"permlevel": level,
-					"read": 1,
-					"write": int(write),
-				}
-			).insert(ignore_permissions=True)
+	"""Every reader role reads Customer and its sensitive level; the writers write it."""
+	add_sensitive_rules("Customer", {role: role in SENSITIVE_WRITERS for role in SENSITIVE_READERS})
 
 
 def before_uninstall() -> None:

@@ -18,10 +18,14 @@ in ``dms_suite.overrides.contact_details``.
 """
 
 import frappe
-from frappe.custom.doctype.property_setter.property_setter import make_property_setter
-from frappe.permissions import setup_custom_perms
 
-from dms_suite.sales.customers import SENSITIVE_PERMLEVEL, SENSITIVE_READERS, SENSITIVE_WRITERS
+from dms_suite.sales.customers import (
+	SENSITIVE_PERMLEVEL,
+	SENSITIVE_READERS,
+	SENSITIVE_WRITERS,
+	add_sensitive_rules,
+	set_sensitive_level,
+)
 
 # the copies of a customer's details (fields that do not exist on this site are skipped)
 CONTACT_FIELDS = ("contact_mobile", "contact_email", "contact_phone")
@@ -66,50 +70,19 @@ def configure() -> None:
 	from dms_suite.setup import ERPNEXT_ROLES
 
 	for doctype in MASKED_COPIES:
-		fields = masked_fields(doctype)
-		for fieldname in fields:
-			if frappe.db.get_value(
-				"Property Setter",
-				{"doc_type": doctype, "field_name": fieldname, "property": "permlevel"},
-				"value",
-			) != str(SENSITIVE_PERMLEVEL):
-				make_property_setter(
-					doctype,
-					fieldname,
-					"permlevel",
-					SENSITIVE_PERMLEVEL,
-					"Int",
-					validate_fields_for_doctype=False,
-				)
-		if frappe.get_meta(doctype).istable:
-			frappe.clear_cache(doctype=doctype)
-			continue  # a child table has no rules of its own
-		setup_custom_perms(doctype)
-		rules = frappe.get_all("Custom DocPerm", {"parent": doctype}, ["role", "permlevel", "read", "write"])
-		present = {(rule.role, rule.permlevel) for rule in rules}
-		readers_at_zero = {rule.role for rule in rules if rule.permlevel == 0 and rule.read}
-		for role in SENSITIVE_READERS:
-			through = {role, *ERPNEXT_ROLES.get(role, ()), "All"}
-			if not readers_at_zero & through:
-				continue  # the role does not read this doctype at all
-			writes = role in SENSITIVE_WRITERS and any(
-				rule.role in through and rule.permlevel == 0 and rule.write for rule in rules
-			)
-			for level in (0, SENSITIVE_PERMLEVEL):
-				if (role, level) in present:
-					continue
-				frappe.get_doc(
-					{
-						"doctype": "Custom DocPerm",
-						"parent": doctype,
-						"parenttype": "DocType",
-						"parentfield": "permissions",
-						"role": role,
-						"permlevel": level,
-						"read": 1,
-						"write": int(writes and level == SENSITIVE_PERMLEVEL),
-					}
-				).insert(ignore_permissions=True)
+		set_sensitive_level(doctype, MASKED_COPIES[doctype])
+		meta = frappe.get_meta(doctype)
+		if not meta.istable:  # a child table has no rules of its own
+			# the rules in force (Frappe's meta holds the Custom DocPerms where there are any)
+			level_zero = [rule for rule in meta.permissions if not rule.permlevel]
+			rules = {}
+			for role in SENSITIVE_READERS:
+				through = {role, *ERPNEXT_ROLES.get(role, ()), "All"}
+				if any(rule.role in through and rule.read for rule in level_zero):
+					rules[role] = role in SENSITIVE_WRITERS and any(
+						rule.role in through and rule.write for rule in level_zero
+					)
+			add_sensitive_rules(doctype, rules)
 		frappe.clear_cache(doctype=doctype)
 
 
