@@ -587,3 +587,11 @@ def test_link_search_refuses_a_malformed_field_list(org):
 	for bad in ("not json", '{"a": 1}', "[1, 2]"):
 		with pytest.raises(frappe.ValidationError, match="filter_fields"):
 			call("frappe.desk.search.search_widget", doctype="Customer", txt="x", filter_fields=bad)
+
+
+def test_address_display_refuses_what_is_not_an_address(org):
+	"""A masked role's address rendering takes a name or a dict of fields; anything else is a clear
+	error, not a server error."""
+	as_user("tn1_user")
+	with pytest.raises(frappe.ValidationError, match="name or a dictionary"):
+		call("frappe.contacts.doctype.address.address.get_address_display", address_dict="[1, 2]")

@@ -43,19 +43,24 @@ def masked_address_display(address: str | None) -> str | None:
 	"""An address rendered without its phone, fax and email."""
 	if not address or not frappe.db.exists("Address", address):
 		return None
-	values = frappe.get_cached_doc("Address", address).as_dict()
-	for key in ("phone", "fax", "email_id"):
-		values[key] = None
-	return frappe_address.render_address(values, check_permissions=False)
+	return render_without_contact(frappe.get_cached_doc("Address", address).as_dict())
+
+
+def render_without_contact(values: dict) -> str | None:
+	"""Frappe's address rendering of ``values`` without the phone, fax and email."""
+	return frappe_address.render_address({**values, "phone": None, "fax": None, "email_id": None})
 
 
 @frappe.whitelist()
 def get_contact_details(contact: str) -> dict:
 	details = frappe_contact.get_contact_details(contact)
-	if not reads_contact_details():
-		for key in CONTACT_KEYS:
-			if key in details:
-				details[key] = None
+	return details if reads_contact_details() else without_phones_and_emails(details)
+
+
+def without_phones_and_emails(details: dict) -> dict:
+	for key in CONTACT_KEYS:
+		if key in details:
+			details[key] = None
 	return details
 
 
@@ -66,10 +71,10 @@ def get_address_display(address_dict: dict | str | None) -> str | None:
 	if isinstance(address_dict, str) and not address_dict.startswith("{"):
 		frappe.get_cached_doc("Address", address_dict).check_permission()
 		return masked_address_display(address_dict)
-	values = frappe.parse_json(address_dict) if isinstance(address_dict, str) else dict(address_dict)
-	for key in ("phone", "fax", "email_id"):
-		values[key] = None
-	return frappe_address.render_address(values)
+	values = frappe.parse_json(address_dict) if isinstance(address_dict, str) else address_dict
+	if not isinstance(values, dict):
+		frappe.throw(frappe._("An address is a name or a dictionary of its fields"), frappe.ValidationError)
+	return render_without_contact(values)
 
 
 @frappe.whitelist()
@@ -112,9 +117,7 @@ def get_party_details(
 	)
 	if reads_contact_details():
 		return details
-	for key in CONTACT_KEYS:
-		if key in details:
-			details[key] = None
+	without_phones_and_emails(details)
 	for name_key, display_key in ADDRESS_KEYS:
 		if display_key in details:
 			details[display_key] = masked_address_display(details.get(name_key))
