@@ -594,4 +594,6 @@ def test_address_display_refuses_what_is_not_an_address(org):
 	error, not a server error."""
 	as_user("tn1_user")
 	with pytest.raises(frappe.ValidationError, match="name or a dictionary"):
+		call("frappe.contacts.doctype.address.address.get_address_display", address_dict="{not json")
+	with pytest.raises(frappe.DoesNotExistError):  # a name that is no address
 		call("frappe.contacts.doctype.address.address.get_address_display", address_dict="[1, 2]")

@@ -13,6 +13,8 @@ come back empty and addresses are rendered without them.
   fields its user may not read, as Frappe's form load would show it.
 """
 
+import json
+
 import frappe
 from frappe.contacts.doctype.address import address as frappe_address
 from frappe.contacts.doctype.contact import contact as frappe_contact
@@ -71,7 +73,12 @@ def get_address_display(address_dict: dict | str | None) -> str | None:
 	if isinstance(address_dict, str) and not address_dict.startswith("{"):
 		frappe.get_cached_doc("Address", address_dict).check_permission()
 		return masked_address_display(address_dict)
-	values = frappe.parse_json(address_dict) if isinstance(address_dict, str) else address_dict
+	values = address_dict
+	if isinstance(address_dict, str):
+		try:
+			values = json.loads(address_dict)
+		except ValueError:
+			values = None
 	if not isinstance(values, dict):
 		frappe.throw(frappe._("An address is a name or a dictionary of its fields"), frappe.ValidationError)
 	return render_without_contact(values)
