@@ -40,6 +40,7 @@ SCOPED = {
 	"Task": ("dms_org_unit",),
 	"Lead": ("dms_org_unit",),
 	"Cross Region Transfer": ("source_unit", "target_unit"),
+	"DMS Customer Access Request": ("requesting_unit", "owning_unit"),
 }
 
 
@@ -144,6 +145,16 @@ class Prober:
 		return requests.get(
 			f"{self.base}{path}",
 			params={k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in params.items()},
+			cookies={"sid": self.sids[user]},
+			headers={"Host": SITE, "Accept": "application/json"},
+			timeout=60,
+		)
+
+	def post(self, user, path, **data):
+		self.count += 1
+		return requests.post(
+			f"{self.base}{path}",
+			data={k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in data.items()},
 			cookies={"sid": self.sids[user]},
 			headers={"Host": SITE, "Accept": "application/json"},
 			timeout=60,
@@ -779,3 +790,72 @@ def _secrets(customers: set[str], units: set[str]) -> set[str]:
 			)
 	# masked renderings (138****5678) are not secrets; a value this short would match by chance
 	return {value for value in values if value and len(value) >= 6}
+
+
+def test_customer_access_requests(matrix):
+	"""The demo's pending request (Guangzhou asks for a Beijing customer): nobody reads or filters by
+	the match, not even the stores it names; only a manager of the owning store (or above it) may
+	decide, so every other login, and the portal customer, is refused; a portal customer cannot ask."""
+	probe = matrix.probe
+	requests_ = frappe.get_all(
+		"DMS Customer Access Request",
+		filters={"status": "Pending", "owning_unit": ("is", "set")},
+		fields=["name", "owner", "customer", "owning_unit", "requesting_unit"],
+	)
+	assert requests_, "the demo has no pending access request: it is not the expected one"
+	subtree = subtree_map()
+	deciding_roles = {"DMS Store Manager", "DMS Region Manager", "DMS Group Executive"}
+	refused = 0
+	for request in requests_:
+		# who may decide, from the tree: a deciding role over the owning unit, not the asker
+		deciders = {
+			user
+			for user, login in matrix.logins.items()
+			if login.roles & deciding_roles
+			and user != request.owner
+			and (login.units is None or request.owning_unit in login.units)
+		}
+		owners_units = {unit for unit, below in subtree.items() if request.owning_unit in below}
+		for user in (*matrix.logins, PORTAL_CUSTOMER):
+			response = probe.get(user, f"/api/resource/DMS Customer Access Request/{request.name}")
+			if response.status_code == 200:
+				data = response.json()["data"]
+				if data.get("customer") or data.get("owning_unit") or request.customer in response.text:
+					probe.leak(user, f"reads the match of {request.name}")
+			answers = [
+				_answer(
+					probe.get(
+						user,
+						"/api/resource/DMS Customer Access Request",
+						filters=[["owning_unit", "=", value]],
+					)
+				)
+				for value in (request.owning_unit, "no such unit")
+			]
+			if answers[0] != answers[1]:
+				probe.leak(user, f"filters access requests by their owning unit: {answers}")
+			if user in deciders:
+				continue  # the matrix writes nothing
+			response = probe.post(
+				user,
+				"/api/method/dms_suite.api.sales.decide_customer_access",
+				request=request.name,
+				approve=1,
+			)
+			if response.status_code == 200:
+				probe.leak(
+					user, f"decided {request.name} (owning unit {request.owning_unit}, {owners_units})"
+				)
+			else:
+				refused += 1
+	response = probe.post(
+		PORTAL_CUSTOMER,
+		"/api/method/dms_suite.api.sales.request_customer_access",
+		lookup_type="Phone",
+		lookup_value="13910010002",
+		reason="portal probe",
+	)
+	if response.status_code == 200:
+		probe.leak(PORTAL_CUSTOMER, f"asked for access: {response.text[:200]}")
+	assert refused, "no login was refused a decision: the probe did not try"
+	report(matrix, "customer access requests")

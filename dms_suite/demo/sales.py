@@ -7,6 +7,8 @@
   group-wide duplicate check links the enquiry to his lead instead of a second one.
 - Beijing quotes him 12% off (ERPNext's Lead -> Quotation mapping): above the store manager's 10%, so
   the store manager approves and the quotation waits for the North region manager.
+- Zhang Wei, a Beijing customer, walks into Guangzhou: Guangzhou's store user cannot see him and asks
+  for access by his phone (dms_suite/sales/handover.py); the request waits for Beijing's store manager.
 
 Idempotent: each step runs only when what it makes is missing.
 """
@@ -21,6 +23,7 @@ MODEL = "VH-SUV-X5"
 PROSPECT = {"first_name": "Chen", "last_name": "Ming", "mobile_no": "138 0000 8888"}
 DISCOUNT = 12
 MASKED_CUSTOMER = "Chen Jie"  # owned by Guangzhou
+WALK_IN = ("Zhang Wei", "13910010002", "south.store@demo-dms.example")  # Beijing's customer at Guangzhou
 SALES_POLICIES = {
 	"discount_approval_limit": "5",
 	"region_discount_limit": "10",
@@ -50,7 +53,29 @@ def build_sales_scene(created, group_unit: str) -> dict:
 			{"first_name": "Ming", "last_name": "Chen", "mobile_no": "+86 138-0000-8888"}, "Portal", "S-GZ"
 		)
 	quotation = ensure_quotation(lead, created)
-	return {"lead": lead, "quotation": quotation}
+	return {"lead": lead, "quotation": quotation, "access_request": ensure_access_request(created)}
+
+
+def ensure_access_request(created) -> str:
+	"""Guangzhou's pending request for Zhang Wei, asked as Guangzhou's store user."""
+	from dms_suite.sales import handover
+
+	_customer, phone, asker = WALK_IN
+	existing = frappe.db.get_value(
+		"DMS Customer Access Request", {"owner": asker, "lookup_type": "Phone"}, "name"
+	)
+	if existing:
+		return existing
+	current = frappe.session.user
+	frappe.set_user(asker)
+	try:
+		name = handover.request_access("Phone", phone, "Walk-in: wants his Sedan A1 serviced here", None)[
+			"request"
+		]
+	finally:
+		frappe.set_user(current)
+	created["DMS Customer Access Request"] += 1
+	return name
 
 
 def ensure_policies(group_unit: str, created) -> None:
@@ -148,6 +173,9 @@ def sales_summary(scene: dict) -> list[str]:
 		f"  Follow-up plan (HQ + North): {', '.join(follow_ups) or 'none'} as ToDos",
 		f"  Duplicate caught: {duplicates} later enquiry (Portal, S-GZ) linked to {lead.name}, no second lead",
 		f"  Quotation {quotation.name}: {quotation.dms_discount_percent:g}% off - {quotation.workflow_state}",
+		f"  Access request {scene['access_request']}: Guangzhou asks to serve {WALK_IN[0]} (Beijing's) - "
+		f"{frappe.db.get_value('DMS Customer Access Request', scene['access_request'], 'status')}"
+		f" (grant as {STORE_MANAGER})",
 	]
 
 
