@@ -223,7 +223,7 @@ def main():
 		)
 		filters = {"campaign": campaigns[0], "from_date": start_date, "to_date": nowdate()}
 		# bulk inserts bypass the doc_events that keep the tallies: build them the way migrate does
-		from dms_suite.sales.campaigns import rebuild_tallies
+		from dms_suite.dms_sales.campaigns import rebuild_tallies
 
 		start = time.perf_counter()
 		rebuild_tallies()

@@ -56,7 +56,7 @@ def main():
 
 	frappe = connect()
 
-	from dms_suite.sales.leads import (
+	from dms_suite.dms_sales.leads import (
 		find_duplicate,
 		intake_lead,
 		normalise_email,

@@ -171,8 +171,8 @@ def main():
 
 	frappe = connect()
 
-	from dms_suite.org.policy import clear_policy_cache, get_effective_policies, get_effective_policy
-	from dms_suite.org.user_permissions import sync_user_permissions
+	from dms_suite.dms_org.policy import clear_policy_cache, get_effective_policies, get_effective_policy
+	from dms_suite.dms_org.user_permissions import sync_user_permissions
 	from dms_suite.permissions import clear_scope_cache, get_permission_query_conditions
 
 	try:

@@ -178,8 +178,8 @@ def main():
 
 	from erpnext.stock.reorder_item import reorder_item
 
-	from dms_suite.org.policy import clear_policy_cache
-	from dms_suite.stock import planner
+	from dms_suite.dms_org.policy import clear_policy_cache
+	from dms_suite.dms_stock import planner
 
 	real_commit = frappe.db.commit
 

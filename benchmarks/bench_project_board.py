@@ -1,5 +1,5 @@
 """Gantt board data for a 500-task project with 2,000 material lines: the server time of
-``dms_suite.projects.board.board_data`` (what ``api.projects.get_board`` returns; 4 queries and the
+``dms_suite.dms_projects.board.board_data`` (what ``api.projects.get_board`` returns; 4 queries and the
 critical path). Target: <= 300 ms.
 
     cd $BENCH/apps/dms_suite && DMS_SITE=<site with the demo> $BENCH/env/bin/python benchmarks/bench_project_board.py [--runs 20]
@@ -26,7 +26,7 @@ def main():
 	args = parser.parse_args()
 	frappe = connect()
 	print(describe(frappe))
-	from dms_suite.projects.board import board_data
+	from dms_suite.dms_projects.board import board_data
 
 	try:
 		[project] = make_projects(frappe, [("N-SJZ", "Demo Auto North")], 1, args.tasks, args.lines, 0)

@@ -28,7 +28,7 @@ def main():
 	args = parser.parse_args()
 	frappe = connect()
 	print(describe(frappe))
-	from dms_suite.projects import supply
+	from dms_suite.dms_projects import supply
 
 	stores = frappe.get_all(
 		"DMS Org Unit", filters={"unit_type": "Store"}, fields=["name", "company"], as_list=True

@@ -65,7 +65,7 @@ def approved_transfer(frappe, source, target):
 
 
 def ours(frappe, doc):
-	from dms_suite.stock import transfer
+	from dms_suite.dms_stock import transfer
 
 	transfer.dispatch(doc)
 	doc.reload()
@@ -76,7 +76,7 @@ def native(frappe, source, target):
 	from erpnext.stock.doctype.delivery_note.delivery_note import make_inter_company_purchase_receipt
 	from erpnext.stock.doctype.stock_entry.stock_entry import make_stock_in_entry
 
-	from dms_suite.stock.internal_parties import ensure_inter_company_price_list, ensure_internal_parties
+	from dms_suite.dms_stock.internal_parties import ensure_inter_company_price_list, ensure_internal_parties
 
 	company, source_wh, target_company, target_wh, transit = units(frappe, source, target)
 	out = frappe.get_doc(

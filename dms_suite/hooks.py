@@ -1,10 +1,3 @@
-from dms_suite.permissions import (
-	ERPNEXT_LEDGER_DOCTYPES,
-	ERPNEXT_MASTER_DOCTYPES,
-	ERPNEXT_TRANSACTION_DOCTYPES,
-	ORG_SCOPED_DOCTYPES,
-)
-
 app_name = "dms_suite"
 app_title = "DMS Suite"
 app_publisher = "dms_suite developers"
@@ -22,192 +15,156 @@ after_install = "dms_suite.setup.after_install"
 after_migrate = "dms_suite.setup.after_migrate"
 before_uninstall = "dms_suite.setup.before_uninstall"
 
-# Data isolation by org subtree (dms_suite/permissions.py): one module, both hooks, every doctype
-# that carries an org unit (DMS doctypes and the ERPNext transactions DMS staff work in)
-permission_query_conditions = {
-	doctype: "dms_suite.permissions.get_permission_query_conditions" for doctype in ORG_SCOPED_DOCTYPES
-}
-has_permission = {doctype: "dms_suite.permissions.has_permission" for doctype in ORG_SCOPED_DOCTYPES}
-# every other doctype: child rows follow their parent record (Frappe checks only the parent doctype),
-# Comment / File / ToDo / Version… the record they are about, and ERPNext data with a company the
-# companies of the user's units
-permission_query_conditions["*"] = "dms_suite.permissions.get_default_conditions"
-has_permission["*"] = "dms_suite.permissions.has_default_permission"
-
-# ERPNext masters and ledgers are narrowed by managed User Permissions; these hooks only shut out
-# DMS users who are assigned to no unit (and so have no User Permission at all)
-_by_user_permissions = ERPNEXT_MASTER_DOCTYPES + ERPNEXT_LEDGER_DOCTYPES
-permission_query_conditions.update(
-	{doctype: "dms_suite.permissions.get_erpnext_query_conditions" for doctype in _by_user_permissions}
-)
-has_permission.update(
-	{doctype: "dms_suite.permissions.has_erpnext_permission" for doctype in _by_user_permissions}
-)
+# Data isolation (dms_suite/permissions.py)
+# -----------------------------------------
+# Each domain says how its doctypes are narrowed, in its own permissions.py; the core collects those
+# rules and answers Frappe's two hooks for every doctype. A doctype without a rule follows what it
+# hangs off: child rows their parent record, Comment / File / ToDo / Version… the record they are
+# about, ERPNext data with a company or a customer the user's companies and customers.
+dms_permission_rules = [
+	"dms_suite.dms_org.permissions.rules",
+	"dms_suite.dms_stock.permissions.rules",
+	"dms_suite.dms_sales.permissions.rules",
+	"dms_suite.dms_service.permissions.rules",
+]
+permission_query_conditions = {"*": "dms_suite.permissions.get_permission_query_conditions"}
+has_permission = {"*": "dms_suite.permissions.has_permission"}
 
 # ERPNext documents and users
 # ---------------------------
+# Handlers run in the order listed. set_org_unit (dms_suite/dms_org/document_unit.py) gives an ERPNext
+# transaction the org unit it is isolated by; it comes first, the domains' checks need the store.
 doc_events = {
 	# a child row saved or deleted on its own needs write on its parent record
 	"*": {
 		"validate": "dms_suite.overrides.resource.check_child_row_write",
 		"on_trash": "dms_suite.overrides.resource.check_child_row_write",
 	},
-	"User": {
-		"on_update": "dms_suite.overrides.user.sync_dms_user_permissions",
+	"User": {"on_update": "dms_suite.overrides.user.sync_dms_user_permissions"},
+	# sales: leads (duplicates across the group, assignment), follow-up plans, campaign tallies
+	"Lead": {
+		"before_insert": [
+			"dms_suite.dms_sales.leads.check_duplicate",
+			"dms_suite.dms_sales.masking.keep_entered_details",
+		],
+		"validate": [
+			"dms_suite.dms_org.document_unit.set_org_unit",
+			"dms_suite.dms_sales.leads.validate_lead",
+		],
+		"after_insert": "dms_suite.dms_sales.followup.schedule_follow_ups",  # after leads: owner is set
+		"on_change": [
+			"dms_suite.dms_sales.followup.close_follow_ups",  # also on ERPNext's set_status
+			"dms_suite.dms_sales.campaigns.tally_change",
+		],
+		"on_trash": "dms_suite.dms_sales.campaigns.tally_trash",
 	},
-	# ERPNext transactions carry the org unit they belong to (dms_suite/org/document_unit.py)
-	**{
-		doctype: {"validate": "dms_suite.org.document_unit.set_org_unit"}
-		for doctype in ERPNEXT_TRANSACTION_DOCTYPES
+	"Opportunity": {
+		"before_insert": "dms_suite.dms_sales.masking.keep_entered_details",
+		"validate": "dms_suite.dms_org.document_unit.set_org_unit",
 	},
+	# sales: approvals, the customer in reach, served units, campaign tallies
+	"Quotation": {
+		"before_insert": "dms_suite.dms_sales.masking.keep_entered_details",
+		"validate": [
+			"dms_suite.dms_org.document_unit.set_org_unit",
+			"dms_suite.dms_sales.customers.check_customer_in_reach",
+			"dms_suite.dms_sales.quotations.validate_quotation",
+		],
+		"on_submit": "dms_suite.dms_sales.customers.record_served_unit",
+		"on_change": "dms_suite.dms_sales.campaigns.tally_change",
+		"on_trash": "dms_suite.dms_sales.campaigns.tally_trash",
+	},
+	"Sales Order": {
+		"before_insert": "dms_suite.dms_sales.masking.keep_entered_details",
+		"validate": [
+			"dms_suite.dms_org.document_unit.set_org_unit",
+			"dms_suite.dms_sales.customers.check_customer_in_reach",
+			"dms_suite.dms_sales.quotations.validate_sales_order",
+		],
+		"on_submit": "dms_suite.dms_sales.customers.record_served_unit",
+		"on_change": "dms_suite.dms_sales.campaigns.tally_change",
+		"on_trash": "dms_suite.dms_sales.campaigns.tally_trash",
+	},
+	"Delivery Note": {
+		"before_insert": "dms_suite.dms_sales.masking.keep_entered_details",
+		"validate": [
+			"dms_suite.dms_org.document_unit.set_org_unit",
+			"dms_suite.dms_sales.customers.check_customer_in_reach",
+		],
+		"on_submit": "dms_suite.dms_sales.customers.record_served_unit",
+	},
+	"Sales Invoice": {
+		"before_insert": "dms_suite.dms_sales.masking.keep_entered_details",
+		"validate": [
+			"dms_suite.dms_org.document_unit.set_org_unit",
+			"dms_suite.dms_sales.customers.check_customer_in_reach",
+		],
+		"on_submit": "dms_suite.dms_sales.customers.record_served_unit",
+		# a cancelled service invoice reopens its order (dms_suite/dms_service/billing.py)
+		"on_cancel": "dms_suite.dms_service.billing.on_invoice_cancel",
+	},
+	# sales: the group customer pool (dms_suite/dms_sales/customers.py)
+	"Customer": {
+		"before_insert": "dms_suite.dms_sales.customers.set_owning_unit",
+		"validate": [
+			"dms_suite.dms_sales.leads.set_customer_keys",
+			"dms_suite.dms_sales.customers.validate_customer",
+		],
+		"on_update": "dms_suite.dms_sales.followup.close_follow_ups_of_customer_lead",
+	},
+	# what a masked role enters on a new document is kept (dms_suite/dms_sales/masking.py)
+	"Contact": {"before_insert": "dms_suite.dms_sales.masking.keep_entered_details"},
+	"Address": {"before_insert": "dms_suite.dms_sales.masking.keep_entered_details"},
+	"Contract": {"validate": "dms_suite.dms_sales.contracts.validate_contract"},
+	"Campaign": {
+		"validate": "dms_suite.dms_sales.campaigns.validate_campaign",
+		"on_update": "dms_suite.dms_sales.campaigns.resync_campaign_rules",
+	},
+	# service: a store a customer books at serves that customer from the booking on
+	"Service Order": {
+		"validate": "dms_suite.dms_sales.customers.check_customer_in_reach",
+		"after_insert": "dms_suite.dms_sales.customers.record_served_unit",
+	},
+	# stock and dealer projects: deliveries to a site, material requests and transfers of a plan
+	"Stock Entry": {
+		"validate": "dms_suite.dms_org.document_unit.set_org_unit",
+		"on_submit": "dms_suite.dms_projects.supply.update_delivered",
+		"on_cancel": "dms_suite.dms_projects.supply.update_delivered",
+	},
+	"Material Request": {
+		"validate": "dms_suite.dms_org.document_unit.set_org_unit",
+		"on_cancel": "dms_suite.dms_projects.supply.release_cancelled_request",
+	},
+	"Cross Region Transfer": {
+		"on_change": "dms_suite.dms_projects.supply.release_closed_transfer",
+		"on_trash": "dms_suite.dms_projects.supply.release_closed_transfer",
+	},
+	"Project": {
+		"validate": [
+			"dms_suite.dms_org.document_unit.set_org_unit",
+			"dms_suite.dms_projects.project.validate_project",
+		]
+	},
+	"Task": {
+		"validate": [
+			"dms_suite.dms_org.document_unit.set_org_unit",
+			"dms_suite.dms_projects.tasks.validate_task",
+		],
+		"on_update": "dms_suite.dms_projects.tasks.refresh_line_status",
+	},
+	"Timesheet": {"validate": "dms_suite.dms_org.document_unit.set_org_unit"},
+	"Purchase Order": {"validate": "dms_suite.dms_org.document_unit.set_org_unit"},
+	"Purchase Receipt": {"validate": "dms_suite.dms_org.document_unit.set_org_unit"},
+	"Purchase Invoice": {"validate": "dms_suite.dms_org.document_unit.set_org_unit"},
+	"Payment Entry": {"validate": "dms_suite.dms_org.document_unit.set_org_unit"},
+	"Journal Entry": {"validate": "dms_suite.dms_org.document_unit.set_org_unit"},
 }
 
-
-def _add_doc_events(events: dict[str, dict[str, str | list[str]]]) -> None:
-	"""Add handlers to doc_events, keeping those already registered for the same doctype and event."""
-	for doctype, handlers in events.items():
-		registered = doc_events.setdefault(doctype, {})
-		for event, methods in handlers.items():
-			methods = [methods] if isinstance(methods, str) else list(methods)
-			present = registered.get(event, [])
-			registered[event] = ([present] if isinstance(present, str) else list(present)) + methods
-
-
-# Sales (dms_suite/sales): each part adds its own handlers
-# --- leads: channels, duplicate check across the group, assignment (dms_suite/sales/leads.py)
-_add_doc_events(
-	{
-		"Lead": {
-			"before_insert": "dms_suite.sales.leads.check_duplicate",
-			"validate": "dms_suite.sales.leads.validate_lead",  # after set_org_unit: needs the store
-		},
-		"Customer": {"validate": "dms_suite.sales.leads.set_customer_keys"},
-	}
-)
-# --- follow-up plans (dms_suite/sales/followup.py)
-_add_doc_events(
-	{
-		"Lead": {
-			"after_insert": "dms_suite.sales.followup.schedule_follow_ups",  # after leads: owner is set
-			"on_change": "dms_suite.sales.followup.close_follow_ups",  # also on ERPNext's set_status
-		},
-		"Customer": {"on_update": "dms_suite.sales.followup.close_follow_ups_of_customer_lead"},
-	}
-)
-# --- a customer's details are masked on every copy ERPNext keeps (dms_suite/sales/masking.py): what a
-# masked role enters on a new document is kept
-_add_doc_events(
-	{
-		doctype: {"before_insert": "dms_suite.sales.masking.keep_entered_details"}
-		for doctype in (
-			"Contact",
-			"Address",
-			"Lead",
-			"Opportunity",
-			"Quotation",
-			"Sales Order",
-			"Delivery Note",
-			"Sales Invoice",
-		)
-	}
-)
-# --- group customer pool (dms_suite/sales/customers.py)
-_add_doc_events(
-	{
-		"Customer": {
-			"before_insert": "dms_suite.sales.customers.set_owning_unit",
-			"validate": "dms_suite.sales.customers.validate_customer",
-		},
-		**{
-			doctype: {"on_submit": "dms_suite.sales.customers.record_served_unit"}
-			for doctype in ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice")
-		},
-	}
-)
-# --- a narrowed user makes those documents only for a customer they can already see
-_add_doc_events(
-	{
-		doctype: {"validate": "dms_suite.sales.customers.check_customer_in_reach"}
-		for doctype in ("Quotation", "Sales Order", "Delivery Note", "Sales Invoice", "Service Order")
-	}
-)
-# a customer is visible to the units that own or have served it (dms_suite/permissions.py, "Customer")
-permission_query_conditions["Customer"] = "dms_suite.permissions.get_customer_query_conditions"
-has_permission["Customer"] = "dms_suite.permissions.has_customer_permission"
-permission_query_conditions["DMS Customer Unit"] = "dms_suite.permissions.get_customer_unit_conditions"
-# their contacts and addresses follow them (Frappe's own hooks for Contact and Address still apply)
-for _doctype in ("Contact", "Address"):
-	permission_query_conditions[_doctype] = "dms_suite.permissions.get_customer_party_conditions"
-	has_permission[_doctype] = "dms_suite.permissions.has_customer_party_permission"
-# single-document reads: masked onload details and the Access Log of unmasked views
-override_doctype_class = {
-	**globals().get("override_doctype_class", {}),
-	"Customer": "dms_suite.sales.customers.DMSCustomer",
-}
-doctype_js = {**globals().get("doctype_js", {}), "Customer": "public/js/customer.js"}
+# single-document reads of a customer: masked onload details and the Access Log of unmasked views
+override_doctype_class = {"Customer": "dms_suite.dms_sales.customers.DMSCustomer"}
+doctype_js = {"Customer": "public/js/customer.js", "Project": "public/js/project.js"}
 # service orders add their history to get_customer_profile through this hook
-dms_customer_service_orders = ["dms_suite.service.orders.customer_service_orders"]
-# --- quotation approvals and contracts (dms_suite/sales/quotations.py)
-_add_doc_events(
-	{
-		"Quotation": {"validate": "dms_suite.sales.quotations.validate_quotation"},
-		"Sales Order": {"validate": "dms_suite.sales.quotations.validate_sales_order"},
-		"Contract": {"validate": "dms_suite.sales.contracts.validate_contract"},
-	}
-)
-# --- joint campaigns (dms_suite/sales/campaigns.py)
-_add_doc_events(
-	{
-		"Campaign": {
-			"validate": "dms_suite.sales.campaigns.validate_campaign",
-			"on_update": "dms_suite.sales.campaigns.resync_campaign_rules",
-		},
-		# results per campaign, unit and day kept in step (the campaign results report reads them)
-		**{
-			doctype: {
-				"on_change": "dms_suite.sales.campaigns.tally_change",
-				"on_trash": "dms_suite.sales.campaigns.tally_trash",
-			}
-			for doctype in ("Lead", "Quotation", "Sales Order")
-		},
-	}
-)
-
-# After-sales service (dms_suite/service): units by VIN, service orders, packages, portal
-# --- invoicing (dms_suite/service/billing.py): a cancelled service invoice reopens its order
-_add_doc_events({"Sales Invoice": {"on_cancel": "dms_suite.service.billing.on_invoice_cancel"}})
-# --- a store a customer books at serves that customer from the booking on (its staff see the customer
-# and the unit; dms_suite/sales/customers.py)
-_add_doc_events({"Service Order": {"after_insert": "dms_suite.sales.customers.record_served_unit"}})
-# --- a unit is as visible as its owner; packages to the units at and below their own and the units
-# above it (a store sees HQ's and its region's) (dms_suite/permissions.py, "Service")
-permission_query_conditions["Dealer Unit"] = "dms_suite.permissions.get_dealer_unit_conditions"
-has_permission["Dealer Unit"] = "dms_suite.permissions.has_dealer_unit_permission"
-permission_query_conditions["DMS Service Package"] = "dms_suite.permissions.get_package_conditions"
-has_permission["DMS Service Package"] = "dms_suite.permissions.has_package_permission"
-
-# Dealer projects (dms_suite/projects): budgets and equipment, task dependencies and material plans,
-# just-in-time supply, issues to the site
-_add_doc_events(
-	{
-		"Project": {"validate": "dms_suite.projects.project.validate_project"},
-		# after ERPNext's own checks and set_org_unit: the task takes its project's store
-		"Task": {
-			"validate": "dms_suite.projects.tasks.validate_task",
-			"on_update": "dms_suite.projects.tasks.refresh_line_status",
-		},
-		"Stock Entry": {
-			"on_submit": "dms_suite.projects.supply.update_delivered",
-			"on_cancel": "dms_suite.projects.supply.update_delivered",
-		},
-		"Material Request": {"on_cancel": "dms_suite.projects.supply.release_cancelled_request"},
-		"Cross Region Transfer": {
-			"on_change": "dms_suite.projects.supply.release_closed_transfer",
-			"on_trash": "dms_suite.projects.supply.release_closed_transfer",
-		},
-	}
-)
-doctype_js["Project"] = "public/js/project.js"
+dms_customer_service_orders = ["dms_suite.dms_service.orders.customer_service_orders"]
 
 # Frappe checks the doctype of a global-search hit or of a child row, not the record itself
 override_whitelisted_methods = {
@@ -264,32 +221,33 @@ before_job = ["dms_suite.overrides.db_query.install"]
 auth_hooks = ["dms_suite.overrides.arguments.check_method_arguments"]
 # ERPNext's portal pages and /printview of transactions: a narrowed DMS user opens what the desk opens
 has_website_permission = {
-	doctype: "dms_suite.overrides.website.has_website_permission"
-	for doctype in (
-		"Quotation",
-		"Sales Order",
-		"Sales Invoice",
-		"Delivery Note",
-		"Supplier Quotation",
-		"Purchase Order",
-		"Purchase Invoice",
-		"Material Request",
-		"Timesheet",
-		"Project",
-		"Issue",
-	)
+	"Quotation": "dms_suite.overrides.website.has_website_permission",
+	"Sales Order": "dms_suite.overrides.website.has_website_permission",
+	"Sales Invoice": "dms_suite.overrides.website.has_website_permission",
+	"Delivery Note": "dms_suite.overrides.website.has_website_permission",
+	"Supplier Quotation": "dms_suite.overrides.website.has_website_permission",
+	"Purchase Order": "dms_suite.overrides.website.has_website_permission",
+	"Purchase Invoice": "dms_suite.overrides.website.has_website_permission",
+	"Material Request": "dms_suite.overrides.website.has_website_permission",
+	"Timesheet": "dms_suite.overrides.website.has_website_permission",
+	"Project": "dms_suite.overrides.website.has_website_permission",
+	"Issue": "dms_suite.overrides.website.has_website_permission",
 }
 after_request = [
 	"dms_suite.overrides.resource.guard_child_row",
 	"dms_suite.overrides.resource.expand_links",
 ]
 
-# Scheduled jobs: the replenishment planner, overdue shipments (dms_suite/stock/planner.py)
+# Scheduled jobs: the replenishment planner and overdue shipments (dms_suite/dms_stock/planner.py),
+# follow-ups (dms_suite/dms_sales/followup.py), project delays and just-in-time supply
 scheduler_events = {
-	"hourly_long": ["dms_suite.stock.planner.run_scheduled_planner"],
-	"daily": ["dms_suite.stock.planner.flag_overdue_shipments", "dms_suite.sales.followup.run_daily"],
+	"hourly_long": ["dms_suite.dms_stock.planner.run_scheduled_planner"],
+	"daily": ["dms_suite.dms_stock.planner.flag_overdue_shipments", "dms_suite.dms_sales.followup.run_daily"],
 	# dealer projects: delays first (on yesterday's deliveries), then just-in-time material
-	"daily_long": ["dms_suite.projects.delays.flag_delays", "dms_suite.projects.supply.raise_jit_requests"],
+	"daily_long": [
+		"dms_suite.dms_projects.delays.flag_delays",
+		"dms_suite.dms_projects.supply.raise_jit_requests",
+	],
 }
 
 # Tree views

@@ -5,9 +5,8 @@ from importlib import import_module
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from dms_suite.org.document_unit import enqueue_backfill
-from dms_suite.permissions import ERPNEXT_TRANSACTION_DOCTYPES
-from dms_suite.stock.approval import install_workflow
+from dms_suite.dms_org.document_unit import ERPNEXT_TRANSACTION_DOCTYPES, enqueue_backfill
+from dms_suite.dms_stock.approval import install_workflow
 
 # Function permissions: what each role may do comes from DocPerms on the doctypes;
 # which records it may touch comes from org assignments (dms_suite/permissions.py).
@@ -65,7 +64,7 @@ CUSTOM_FIELDS = {
 			"description": "Created from the user's DMS org assignments; removed when they change.",
 		}
 	],
-	# the org unit a transaction belongs to: filled on save (dms_suite/org/document_unit.py) and the
+	# the org unit a transaction belongs to: filled on save (dms_suite/dms_org/document_unit.py) and the
 	# key of its isolation (dms_suite/permissions.py)
 	**{
 		doctype: [
@@ -88,7 +87,7 @@ CUSTOM_FIELDS = {
 	},
 }
 # the stock documents a Cross Region Transfer posts carry it and their posting step: the audit trail
-# back to the transfer, and the key that makes posting idempotent (dms_suite/stock/transfer.py)
+# back to the transfer, and the key that makes posting idempotent (dms_suite/dms_stock/transfer.py)
 for _doctype in ("Stock Entry", "Delivery Note", "Purchase Receipt"):
 	CUSTOM_FIELDS[_doctype].extend(
 		[
@@ -116,11 +115,11 @@ for _doctype in ("Stock Entry", "Delivery Note", "Purchase Receipt"):
 
 
 def app_parts() -> list:
-	"""The modules of dms_suite/sales, dms_suite/service and dms_suite/projects (see their PARTS): each may bring custom
+	"""The modules of dms_suite/dms_sales, dms_suite/dms_service and dms_suite/dms_projects (see their PARTS): each may bring custom
 	fields and install steps."""
-	from dms_suite.projects import PARTS as PROJECT_PARTS
-	from dms_suite.sales import PARTS as SALES_PARTS
-	from dms_suite.service import PARTS as SERVICE_PARTS
+	from dms_suite.dms_projects import PARTS as PROJECT_PARTS
+	from dms_suite.dms_sales import PARTS as SALES_PARTS
+	from dms_suite.dms_service import PARTS as SERVICE_PARTS
 
 	return [import_module(name) for name in SALES_PARTS + SERVICE_PARTS + PROJECT_PARTS]
 
@@ -136,7 +135,7 @@ def all_custom_fields() -> dict[str, list[dict]]:
 def after_install():
 	configure()
 	# one-time data: what existed before dms_suite (campaign tallies, served units, org units of
-	# existing ERPNext documents, the last in the background: dms_suite/org/document_unit.py)
+	# existing ERPNext documents, the last in the background: dms_suite/dms_org/document_unit.py)
 	for part in app_parts():
 		if hasattr(part, "after_install"):
 			part.after_install()

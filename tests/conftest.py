@@ -148,7 +148,7 @@ def rollback(frappe_site):
 def _clear_dms_caches():
 	import frappe
 
-	from dms_suite.dms_suite.doctype.dms_org_unit.dms_org_unit import clear_tree_caches
+	from dms_suite.dms_org.doctype.dms_org_unit.dms_org_unit import clear_tree_caches
 
 	clear_tree_caches()
 	frappe.cache.delete_value("user_permissions")

@@ -8,7 +8,7 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.utils import now_datetime
 
-from dms_suite.service import orders
+from dms_suite.dms_service import orders
 
 from .factories import assign, make_item, make_technician, make_user
 

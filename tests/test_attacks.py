@@ -9,7 +9,7 @@ import pytest
 import frappe
 from frappe.utils import add_days, nowdate
 
-from dms_suite.org.tree import OrgMoveNotPermitted
+from dms_suite.dms_org.tree import OrgMoveNotPermitted
 from dms_suite.overrides.listview import GroupByFieldError
 from dms_suite.overrides.templates import TemplateRenderError
 
@@ -401,7 +401,7 @@ def test_masked_customer_form_loads_with_contact_lists(org, secret_customer):
 
 
 def test_a_duplicate_lead_of_another_region_is_refused_without_naming_it(org):
-	from dms_suite.sales.leads import DuplicateLeadError
+	from dms_suite.dms_sales.leads import DuplicateLeadError
 
 	from .test_leads import make_lead
 
@@ -417,7 +417,7 @@ def test_a_duplicate_lead_of_another_region_is_refused_without_naming_it(org):
 
 
 def test_an_enquiry_is_answered_alike_for_known_and_unknown_people(org):
-	from dms_suite.sales.leads import intake_lead
+	from dms_suite.dms_sales.leads import intake_lead
 
 	from .test_leads import make_lead
 
@@ -470,7 +470,7 @@ def test_rating_comments_and_rejection_reasons_are_stored_as_text():
 
 
 def test_shared_documents_on_the_portal_are_escaped_and_safe_links(site):
-	from dms_suite.projects.portal import safe_attachment_url
+	from dms_suite.dms_projects.portal import safe_attachment_url
 
 	assert safe_attachment_url("javascript:alert(1)") is None
 	assert safe_attachment_url('/files/plan.pdf" onmouseover="alert(1)') is None
@@ -532,7 +532,7 @@ def test_customer_version_history_hides_masked_values(org):
 
 
 def test_a_quotation_for_another_units_customer_is_refused_and_claims_nothing(sales, secret_customer):  # noqa: F811
-	from dms_suite.sales.customers import CustomerOutOfReachError
+	from dms_suite.dms_sales.customers import CustomerOutOfReachError
 
 	from .test_quotations import ITEM, PRICE_LIST
 
@@ -559,8 +559,8 @@ def test_a_quotation_for_another_units_customer_is_refused_and_claims_nothing(sa
 
 
 def test_a_service_booking_for_another_units_customer_is_refused(shop, secret_customer):
-	from dms_suite.sales.customers import CustomerOutOfReachError
-	from dms_suite.service import orders
+	from dms_suite.dms_sales.customers import CustomerOutOfReachError
+	from dms_suite.dms_service import orders
 
 	from .service_fixture import make_unit
 

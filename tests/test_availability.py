@@ -1,4 +1,4 @@
-"""Group-wide availability (dms_suite/stock/availability.py) and the DMS Stock Availability report.
+"""Group-wide availability (dms_suite/dms_stock/availability.py) and the DMS Stock Availability report.
 
 Stock is given to the test stores with submitted Material Receipts and taken out with Material
 Issues, so every figure is checked against the Bins ERPNext keeps itself.
@@ -9,12 +9,12 @@ import pytest
 import frappe
 from frappe.utils import flt
 
+from dms_suite.dms_stock.availability import get_availability
 from dms_suite.dms_stock.doctype.dms_safety_level.dms_safety_level import (
 	DuplicateSafetyLevelError,
 	NegativeSafetyLevelError,
 )
 from dms_suite.dms_stock.report.dms_stock_availability.dms_stock_availability import execute
-from dms_suite.stock.availability import get_availability
 
 COMPANY_OF = {"TN1": "north", "TN2": "north", "TS1": "south"}
 

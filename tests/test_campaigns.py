@@ -1,4 +1,4 @@
-"""Joint campaigns (dms_suite/sales/campaigns.py): HQ bounds, region variants, ERPNext Pricing Rules
+"""Joint campaigns (dms_suite/dms_sales/campaigns.py): HQ bounds, region variants, ERPNext Pricing Rules
 applied on real quotations, the bound for approvals, the results report and its isolation.
 
 The test group (tests/org_fixture.py): TG (DT Group) → TN (DT North: TN1, TN2), TS (DT South: TS1).
@@ -9,9 +9,8 @@ import pytest
 import frappe
 from frappe.utils import add_days, nowdate
 
-from dms_suite.dms_sales.report.dms_campaign_results.dms_campaign_results import execute
-from dms_suite.sales import campaigns
-from dms_suite.sales.campaigns import (
+from dms_suite.dms_sales import campaigns
+from dms_suite.dms_sales.campaigns import (
 	CampaignBoundsConflictError,
 	CampaignBoundsError,
 	DiscountBeyondBoundError,
@@ -23,6 +22,7 @@ from dms_suite.sales.campaigns import (
 	campaign_discount_bound,
 	campaign_results,
 )
+from dms_suite.dms_sales.report.dms_campaign_results.dms_campaign_results import execute
 
 from .factories import assign, make_company, make_unit, make_user
 
@@ -368,7 +368,7 @@ def test_campaign_discount_bound(campaign, org):
 
 def test_quotations_keep_within_the_campaign_offer(campaign, org):
 	"""The campaign's offer needs no discount approval (HQ and the region set it); more is refused."""
-	from dms_suite.sales import quotations
+	from dms_suite.dms_sales import quotations
 
 	quotations.configure()  # the approval workflow
 	make_variant(campaign, "TN", 8)

@@ -5,8 +5,8 @@ import pytest
 import frappe
 
 from dms_suite.api import sales as sales_api
+from dms_suite.dms_sales.contracts import ContractDocumentError, make_contract
 from dms_suite.dms_sales.report.dms_order_tracking import dms_order_tracking
-from dms_suite.sales.contracts import ContractDocumentError, make_contract
 
 from .test_quotations import ITEM, PRICE_LIST, act, make_quotation, sales
 

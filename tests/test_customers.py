@@ -1,4 +1,4 @@
-"""The group customer pool (dms_suite/sales/customers.py): owning and serving units, the computed
+"""The group customer pool (dms_suite/dms_sales/customers.py): owning and serving units, the computed
 profile without other units' amounts, masked sensitive fields on every read path, the access log,
 consent flags."""
 
@@ -10,7 +10,7 @@ import frappe
 import frappe.desk.search
 from frappe.utils import add_days, today
 
-from dms_suite.sales.customers import (
+from dms_suite.dms_sales.customers import (
 	SENSITIVE_FIELDS,
 	backfill_served_units,
 	get_customer_profile,

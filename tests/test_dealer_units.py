@@ -5,7 +5,7 @@ import pytest
 
 import frappe
 
-from dms_suite.service import settings, units
+from dms_suite.dms_service import settings, units
 
 VALID_VINS = ("1M8GDM9AXKP042788", "11111111111111111", "LDATLT301TT770412")  # none of them the demo's
 

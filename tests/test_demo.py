@@ -155,7 +155,7 @@ def test_companies_and_regions():
 
 
 def test_effective_policies_follow_the_tree():
-	from dms_suite.org.policy import get_effective_policy
+	from dms_suite.dms_org.policy import get_effective_policy
 
 	builder.build_demo()
 
@@ -178,7 +178,7 @@ def test_stores_have_their_own_books_and_serialised_vehicle_stock():
 			assert store.company == company
 			lines.add(store.business_line)
 			purposes = {row.purpose: row.warehouse for row in store.warehouses}
-			# a store that has serviced a unit also has its job warehouse (dms_suite/service/parts.py)
+			# a store that has serviced a unit also has its job warehouse (dms_suite/dms_service/parts.py)
 			assert set(purposes) - {"Service Jobs"} == {"Vehicles", "Parts"}
 			assert store.stock_warehouse == purposes["Vehicles"]
 			for warehouse in purposes.values():

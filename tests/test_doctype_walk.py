@@ -40,11 +40,11 @@ REFERENCE_DOCTYPES = {
 }
 # shared by the whole group by design (masters every store sells and services from)
 OPEN = {
-	"Customer": "the group customer pool: its own rule (dms_suite/sales/customers.py), probed by the matrix",
+	"Customer": "the group customer pool: its own rule (dms_suite/dms_sales/customers.py), probed by the matrix",
 	"DMS Service Package": "visible above and below its unit by design (a store uses HQ's packages)",
 	"Item": "the group's catalogue: every store sells and services the same models and parts",
 	"Supplier": "the group's suppliers (manufacturers, the group companies as internal suppliers)",
-	"Campaign": "joint campaigns run across units (dms_suite/sales/campaigns.py); results are per unit",
+	"Campaign": "joint campaigns run across units (dms_suite/dms_sales/campaigns.py); results are per unit",
 	"DMS Service Category": "the group's catalogue of complaint categories",
 }
 

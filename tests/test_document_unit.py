@@ -4,7 +4,7 @@ import pytest
 
 import frappe
 
-from dms_suite.org.document_unit import backfill_org_units, derive_org_unit
+from dms_suite.dms_org.document_unit import backfill_org_units, derive_org_unit
 
 from .test_user_permissions import make_stock_entry
 

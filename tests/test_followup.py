@@ -1,4 +1,4 @@
-"""Follow-up plans for leads (dms_suite/sales/followup.py): inheritance down the org tree, validation,
+"""Follow-up plans for leads (dms_suite/dms_sales/followup.py): inheritance down the org tree, validation,
 ToDos for a new lead, daily reminders and escalation, closing on conversion, isolation by region."""
 
 import pytest
@@ -6,8 +6,8 @@ import pytest
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from dms_suite.sales import followup
-from dms_suite.sales.followup import (
+from dms_suite.dms_sales import followup
+from dms_suite.dms_sales.followup import (
 	DuplicateStepCodeError,
 	GroupPlanPermissionError,
 	NegativeDayOffsetError,
@@ -336,7 +336,7 @@ def test_reminders_for_steps_due_today_once(plans):
 
 
 def test_the_daily_job_is_scheduled_and_reminds(plans):
-	assert "dms_suite.sales.followup.run_daily" in frappe.get_hooks("scheduler_events")["daily"]
+	assert "dms_suite.dms_sales.followup.run_daily" in frappe.get_hooks("scheduler_events")["daily"]
 	owner = plans.users["tn1_user"]
 	lead = make_lead(plans, "TN1", owner)
 	followup.run_daily()

@@ -1,10 +1,10 @@
-"""Serving a customer the store cannot see: the audited access request (dms_suite/sales/handover.py)."""
+"""Serving a customer the store cannot see: the audited access request (dms_suite/dms_sales/handover.py)."""
 
 import pytest
 
 import frappe
 
-from dms_suite.sales.handover import AccessDecisionError, answer
+from dms_suite.dms_sales.handover import AccessDecisionError, answer
 
 from .factories import assign, make_user
 from .service_fixture import make_unit
@@ -180,7 +180,7 @@ def test_the_asker_cannot_forge_the_match_or_the_decision(south_customer, people
 
 
 def test_asking_is_limited_per_user(south_customer, people, monkeypatch):
-	from dms_suite.sales import handover
+	from dms_suite.dms_sales import handover
 
 	monkeypatch.setattr(handover, "REQUESTS_PER_HOUR", 2)
 	ask(people.asker, value="+8613955500001")

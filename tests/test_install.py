@@ -1,25 +1,27 @@
 """What installing dms_suite leaves on a site, and a clean uninstall on a throwaway site."""
 
+import ast
 import os
 import shutil
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 
 import frappe
 
-from dms_suite.permissions import (
-	ERPNEXT_LEDGER_DOCTYPES,
-	ERPNEXT_MASTER_DOCTYPES,
-	ERPNEXT_TRANSACTION_DOCTYPES,
-	ORG_SCOPED_DOCTYPES,
-)
+from dms_suite import permissions
+from dms_suite.dms_org.document_unit import ERPNEXT_TRANSACTION_DOCTYPES
+from dms_suite.dms_org.user_permissions import ERPNEXT_LEDGER_DOCTYPES, ERPNEXT_MASTER_DOCTYPES
 from dms_suite.setup import DMS_ROLES, ERPNEXT_ROLES
 
 from .conftest import BENCH
 
-DMS_MODULES = ("DMS Suite", "DMS Stock", "DMS Sales")
+DMS_MODULES = ("DMS Org", "DMS Stock", "DMS Sales", "DMS Service", "DMS Projects")
+
+# the group's shared catalogues: every unit reads them (tests/test_doctype_walk.py keeps the reasons)
+GROUP_WIDE = {"DMS Service Category"}
 
 DMS_DOCTYPES = ("DMS Org Unit", "DMS Org Unit Policy", "DMS Org Unit Warehouse", "DMS Org Assignment")
 
@@ -35,7 +37,7 @@ def test_roles_and_role_profiles_exist():
 
 def test_desk_workspace():
 	workspace = frappe.get_doc("Workspace", "DMS")
-	assert workspace.module == "DMS Suite" and workspace.public
+	assert workspace.module == "DMS Org" and workspace.public
 	assert {s.link_to for s in workspace.shortcuts} == {
 		"DMS Org Unit",
 		"DMS Org Assignment",
@@ -56,14 +58,12 @@ def test_custom_field_on_user_permission():
 
 
 def test_every_dms_doctype_is_tracked_and_isolated():
-	hooks_query = frappe.get_hooks("permission_query_conditions")
-	hooks_doc = frappe.get_hooks("has_permission")
 	dms_doctypes = frappe.get_all(
 		"DocType",
 		filters={"module": ("in", DMS_MODULES), "istable": 0, "issingle": 0},
 		pluck="name",
 	)
-	assert {"DMS Org Unit", "DMS Org Assignment", "Cross Region Transfer", "DMS Safety Level"} <= set(
+	assert {"DMS Org Unit", "DMS Org Assignment", "Cross Region Transfer", "Service Order"} <= set(
 		dms_doctypes
 	)
 	settings = frappe.get_all("DocType", filters={"module": ("in", DMS_MODULES), "issingle": 1}, pluck="name")
@@ -72,20 +72,49 @@ def test_every_dms_doctype_is_tracked_and_isolated():
 		assert frappe.get_meta(doctype).track_changes, doctype
 		writers = {perm.role for perm in frappe.get_meta(doctype).permissions if perm.write}
 		assert writers <= {"System Manager", "DMS Group Executive"}, (doctype, writers)
+	registered = permissions.rules()
 	for doctype in dms_doctypes:
 		assert frappe.get_meta(doctype).track_changes, doctype
-		assert doctype in ORG_SCOPED_DOCTYPES, f"{doctype} holds DMS data but is not org-scoped"
-		assert "dms_suite.permissions.get_permission_query_conditions" in hooks_query[doctype]
-		assert "dms_suite.permissions.has_permission" in hooks_doc[doctype]
+		if doctype not in GROUP_WIDE:
+			assert doctype in registered, f"{doctype} holds DMS data but no domain registers a rule for it"
 	for doctype in ERPNEXT_TRANSACTION_DOCTYPES:
 		assert frappe.get_meta(doctype).has_field("dms_org_unit"), doctype
-		assert "dms_suite.permissions.get_permission_query_conditions" in hooks_query[doctype]
-		assert "dms_suite.permissions.has_permission" in hooks_doc[doctype]
+		assert doctype in registered, doctype
 		assert (
-			"dms_suite.org.document_unit.set_org_unit" in frappe.get_hooks("doc_events")[doctype]["validate"]
+			"dms_suite.dms_org.document_unit.set_org_unit"
+			in frappe.get_hooks("doc_events")[doctype]["validate"]
 		)
 	for doctype in ERPNEXT_MASTER_DOCTYPES + ERPNEXT_LEDGER_DOCTYPES:
-		assert "dms_suite.permissions.get_erpnext_query_conditions" in hooks_query[doctype]
+		assert not registered[doctype].anchor, doctype  # User Permissions narrow what hangs off them
+
+
+def test_permission_core_is_one_star_entry_and_imports_nothing_of_the_app():
+	# Frappe reaches the core through one "*" entry of each hook; doctypes come from the registry
+	assert frappe.get_hooks("permission_query_conditions", app_name="dms_suite") == {
+		"*": ["dms_suite.permissions.get_permission_query_conditions"]
+	}
+	assert frappe.get_hooks("has_permission", app_name="dms_suite") == {
+		"*": ["dms_suite.permissions.has_permission"]
+	}
+	tree = ast.parse(Path(permissions.__file__).read_text())
+	imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+	imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+	assert "frappe" in imported
+	assert not [name for name in imported if name.split(".")[0] == "dms_suite"]
+	# a doctype registered twice (two domains claiming it) is refused, not silently overridden
+	with pytest.raises(ValueError, match="DMS Safety Level has two permission rules"):
+		permissions._collect_rules(("dms_suite.dms_stock.permissions.rules",) * 2)
+
+
+def test_hooks_are_a_plain_declaration():
+	"""hooks.py names its handlers: no imports, helper functions, loops or computed values."""
+	tree = ast.parse(Path(frappe.get_app_path("dms_suite", "hooks.py")).read_text())
+	computed = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.For, ast.Call)
+	computed += (ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp, ast.BinOp, ast.Subscript)
+	found = [(type(node).__name__, node.lineno) for node in ast.walk(tree) if isinstance(node, computed)]
+	assert not found
+	for node in tree.body:
+		assert isinstance(node, ast.Assign | ast.Expr), ast.dump(node)[:80]
 
 
 def test_changes_leave_a_version_trail(org):
@@ -145,7 +174,7 @@ def test_install_and_uninstall_on_a_throwaway_site():
 			site,
 			"print(frappe.db.table_exists('DMS Org Unit'), frappe.db.exists('Role', 'DMS Region Manager') is not None,"
 			" frappe.db.has_column('User Permission', 'dms_managed'), frappe.db.has_column('Sales Invoice', 'dms_org_unit'),"
-			" frappe.db.count('DocType', {'module': ('in', ('DMS Suite', 'DMS Stock'))}), frappe.db.exists('Module Def', 'DMS Suite') is not None,"
+			" frappe.db.count('DocType', {'module': ('in', ('DMS Org', 'DMS Stock', 'DMS Sales', 'DMS Service', 'DMS Projects'))}), frappe.db.exists('Module Def', 'DMS Org') is not None,"
 			" 'dms_suite' in frappe.get_installed_apps(), frappe.db.exists('Workspace', 'DMS') is not None)",
 		)
 		assert left == "False False False False 0 False False False"

@@ -252,7 +252,7 @@ def test_assigning_to_a_missing_unit_is_refused(org):
 
 
 def test_duplicate_assignment_is_refused(org):
-	from dms_suite.dms_suite.doctype.dms_org_assignment.dms_org_assignment import DuplicateAssignmentError
+	from dms_suite.dms_org.doctype.dms_org_assignment.dms_org_assignment import DuplicateAssignmentError
 
 	before = frappe.db.count("DMS Org Assignment")
 	with pytest.raises(DuplicateAssignmentError):
@@ -263,7 +263,7 @@ def test_duplicate_assignment_is_refused(org):
 
 
 def test_tree_view_shows_only_the_users_branch(org):
-	from dms_suite.dms_suite.doctype.dms_org_unit.dms_org_unit import get_children
+	from dms_suite.dms_org.doctype.dms_org_unit.dms_org_unit import get_children
 
 	as_user(org, "north_manager")
 	assert ours(row["value"] for row in get_children("DMS Org Unit")) == {"TN"}

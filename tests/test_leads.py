@@ -1,4 +1,4 @@
-"""Leads (dms_suite/sales/leads.py): channels, keys, the group-wide duplicate check, intake from the
+"""Leads (dms_suite/dms_sales/leads.py): channels, keys, the group-wide duplicate check, intake from the
 portal and feeds, assignment to a store's salespeople."""
 
 import pytest
@@ -6,8 +6,8 @@ import pytest
 import frappe
 
 from dms_suite.api import sales as sales_api
-from dms_suite.sales import leads
-from dms_suite.sales.leads import (
+from dms_suite.dms_sales import leads
+from dms_suite.dms_sales.leads import (
 	DuplicateLeadError,
 	InvalidEmailError,
 	InvalidPhoneError,

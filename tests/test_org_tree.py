@@ -4,7 +4,7 @@ import pytest
 
 import frappe
 
-from dms_suite.org.tree import DuplicateOrgUnitError, OrgCycleError, OrgMappingError, OrgTreeError
+from dms_suite.dms_org.tree import DuplicateOrgUnitError, OrgCycleError, OrgMappingError, OrgTreeError
 
 from .factories import make_company, make_unit, make_warehouse
 

@@ -1,4 +1,4 @@
-"""The replenishment planner (dms_suite/stock/planner.py): needs, rules, allocation, proposals.
+"""The replenishment planner (dms_suite/dms_stock/planner.py): needs, rules, allocation, proposals.
 
 Locations: TN1 Beijing, TN2 Tianjin (about 110 km away), TS1 Guangzhou (about 1,900 km away).
 TN1 and TN2 follow the group's rule (Nearest), TS1 its region's (Lowest Cost).
@@ -9,8 +9,8 @@ import pytest
 import frappe
 
 from dms_suite.api.stock import PlannerNotPermittedError, enqueue_planner
-from dms_suite.stock import planner
-from dms_suite.stock.planner import compute_plan, create_proposals
+from dms_suite.dms_stock import planner
+from dms_suite.dms_stock.planner import compute_plan, create_proposals
 
 from .test_availability import issue, make_item, receive, safety_level, transfer
 

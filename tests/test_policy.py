@@ -4,8 +4,8 @@ import pytest
 
 import frappe
 
-from dms_suite.dms_suite.doctype.dms_org_unit_policy.dms_org_unit_policy import DMSOrgUnitPolicy
-from dms_suite.org.policy import (
+from dms_suite.dms_org.doctype.dms_org_unit_policy.dms_org_unit_policy import DMSOrgUnitPolicy
+from dms_suite.dms_org.policy import (
 	POLICIES,
 	InvalidPolicyValueError,
 	get_effective_policies,
@@ -55,7 +55,7 @@ def test_change_at_group_reaches_descendants_through_the_cache(org):
 
 def test_batch_resolution_is_one_query(org):
 	get_effective_policies()  # warm nothing: clear and count
-	from dms_suite.org.policy import clear_policy_cache
+	from dms_suite.dms_org.policy import clear_policy_cache
 
 	clear_policy_cache()
 	frappe.local.cache = {}

@@ -9,7 +9,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from dms_suite.api import portal as api
-from dms_suite.service import orders, portal, quality
+from dms_suite.dms_service import orders, portal, quality
 
 from .service_fixture import book, finish, work
 from .test_quotations import sales  # the quotation fixture: a priced model, the north's seller

@@ -6,9 +6,9 @@ import pytest
 import frappe
 from frappe.utils import add_days, add_to_date, flt, get_datetime, nowdate
 
+from dms_suite.dms_projects import costing, delays, portal, supply
 from dms_suite.dms_projects.report.dms_project_cost import dms_project_cost
 from dms_suite.dms_projects.report.dms_project_portfolio import dms_project_portfolio
-from dms_suite.projects import costing, delays, portal, supply
 
 from .factories import make_technician
 from .project_fixture import CRANE, CUSTOMER, OTHER_CUSTOMER, PM, STEEL, make_project, make_task

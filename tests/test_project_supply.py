@@ -8,7 +8,7 @@ import frappe
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from dms_suite.api import projects as api
-from dms_suite.projects import supply
+from dms_suite.dms_projects import supply
 
 from .factories import assign, make_user
 from .project_fixture import BOLT, CEMENT, STEEL, TN1_PARTS, make_task
@@ -119,7 +119,7 @@ def test_cancelled_material_request_frees_its_lines(site):
 def test_rejected_or_deleted_transfer_proposal_frees_its_lines(site):
 	from frappe.model.workflow import apply_workflow
 
-	from dms_suite.stock import approval
+	from dms_suite.dms_stock import approval
 
 	task = make_task(site.project, "DT Barriers", 3, 2, materials=[(BOLT, 10)])
 	supply.raise_jit_requests()

@@ -7,9 +7,9 @@ import frappe
 from frappe.utils import add_days, getdate, nowdate
 
 from dms_suite.api import projects as api
-from dms_suite.projects import board
-from dms_suite.projects.project import InvalidProjectError
-from dms_suite.projects.tasks import InvalidMaterialLineError, TaskDependencyCycleError
+from dms_suite.dms_projects import board
+from dms_suite.dms_projects.project import InvalidProjectError
+from dms_suite.dms_projects.tasks import InvalidMaterialLineError, TaskDependencyCycleError
 
 from .project_fixture import BOLT, CRANE, STEEL, SURVEY, make_project, make_task
 

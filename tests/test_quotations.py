@@ -1,4 +1,4 @@
-"""Quotation approvals (dms_suite/sales/quotations.py and the shipped Workflow): the route by discount
+"""Quotation approvals (dms_suite/dms_sales/quotations.py and the shipped Workflow): the route by discount
 and amount from the store's inherited policies, the chain store -> region -> HQ, finance and sales in
 parallel, self approval, scope, bounds, and orders only from approved prices."""
 
@@ -7,8 +7,8 @@ import pytest
 import frappe
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 
-from dms_suite.sales import quotations
-from dms_suite.sales.quotations import (
+from dms_suite.dms_sales import quotations
+from dms_suite.dms_sales.quotations import (
 	APPROVED,
 	DRAFT,
 	PENDING_BOTH,

@@ -10,7 +10,7 @@ import frappe.client
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, flt, now_datetime
 
-from dms_suite.service import billing, orders, parts, quality
+from dms_suite.dms_service import billing, orders, parts, quality
 
 from .factories import assign, make_user
 from .service_fixture import ACTIVITY, CATEGORY, NORTH, OTHER_CATEGORY, PART, TN1_PARTS, book, finish, work
@@ -212,7 +212,7 @@ def test_advisor_works_an_order_with_their_own_rights(shop):
 
 
 def test_customer_profile_lists_service_history_in_scope(shop):
-	from dms_suite.sales.customers import get_customer_profile
+	from dms_suite.dms_sales.customers import get_customer_profile
 
 	order = book(shop)
 	assert [row.name for row in get_customer_profile("DT Service Owner")["service_orders"]] == [order.name]

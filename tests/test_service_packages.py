@@ -4,8 +4,8 @@ import pytest
 
 import frappe
 
+from dms_suite.dms_service import orders, packages
 from dms_suite.permissions import get_user_units
-from dms_suite.service import orders, packages
 
 from .factories import assign, make_item, make_user
 

@@ -5,8 +5,8 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, today
 
+from dms_suite.dms_service import quality
 from dms_suite.dms_service.report.dms_service_quality.dms_service_quality import execute
-from dms_suite.service import quality
 
 from .factories import assign, make_user
 from .service_fixture import book, finish, work

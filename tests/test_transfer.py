@@ -12,8 +12,8 @@ import frappe
 from frappe.utils import flt
 
 from dms_suite.api import transfer as transfer_api
-from dms_suite.stock import transfer
-from dms_suite.stock.transfer import (
+from dms_suite.dms_stock import transfer
+from dms_suite.dms_stock.transfer import (
 	DuplicateItemError,
 	InsufficientStockError,
 	InvalidQuantityError,

@@ -9,8 +9,8 @@ import pytest
 import frappe
 from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
-from dms_suite.stock import approval
-from dms_suite.stock.approval import (
+from dms_suite.dms_stock import approval
+from dms_suite.dms_stock.approval import (
 	APPROVED,
 	CANCELLED,
 	PENDING_HQ,

@@ -178,7 +178,7 @@ def approve(name: str) -> str:
 
 
 def read_quantities(made) -> dict:
-	from dms_suite.stock.quantities import reserved_qty
+	from dms_suite.dms_stock.quantities import reserved_qty
 
 	return {
 		"actual": frappe.db.get_value(
@@ -240,7 +240,7 @@ def committed_setup(frappe_site):
 
 
 def test_twenty_concurrent_approvals_against_stock_for_five(committed_setup):
-	from dms_suite.stock.transfer import InsufficientStockError
+	from dms_suite.dms_stock.transfer import InsufficientStockError
 
 	made = committed_setup
 	barrier = threading.Barrier(APPROVERS)

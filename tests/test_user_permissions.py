@@ -5,7 +5,7 @@ import pytest
 import frappe
 import frappe.desk.search
 
-from dms_suite.org.user_permissions import sync_user_permissions
+from dms_suite.dms_org.user_permissions import sync_user_permissions
 
 from .factories import make_warehouse
 
@@ -237,7 +237,7 @@ def test_unplaced_document_cannot_be_claimed_by_saving_a_unit_into_it(org):
 
 
 def test_org_unit_of_another_company_is_refused(org):
-	from dms_suite.org.document_unit import OrgUnitMismatchError
+	from dms_suite.dms_org.document_unit import OrgUnitMismatchError
 
 	with pytest.raises(OrgUnitMismatchError, match="belongs to company"):
 		make_stock_entry(org, "TN1", "north", dms_org_unit="TS1")
@@ -266,7 +266,7 @@ def test_document_without_warehouse_takes_the_creators_unit(org):
 	frappe.set_user("Administrator")
 	request.dms_org_unit = None
 	request.items[0].warehouse = None
-	from dms_suite.org.document_unit import derive_org_unit
+	from dms_suite.dms_org.document_unit import derive_org_unit
 
 	assert derive_org_unit(request) == "TN"  # Administrator has no assignment: the company's top unit
 

@@ -5,7 +5,7 @@ from typing import Any
 import frappe
 from frappe import _
 
-from dms_suite.org.policy import POLICIES, get_effective_policies, get_policy_sources
+from dms_suite.dms_org.policy import POLICIES, get_effective_policies, get_policy_sources
 
 
 @frappe.whitelist(methods=["GET"])

@@ -1,6 +1,6 @@
 """The customer service portal's API (pages in dms_suite/www/service/).
 
-Every method first resolves the logged-in user's customers (dms_suite/service/portal.py) and
+Every method first resolves the logged-in user's customers (dms_suite/dms_service/portal.py) and
 answers another customer's unit, order or quotation exactly like a missing one.
 """
 
@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
-from dms_suite.service import portal
+from dms_suite.dms_service import portal
 
 # the record on the quotation (stored once, whatever the customer's language)
 ACCEPTED_ON_PORTAL = "Accepted by the customer on the portal"
@@ -17,7 +17,7 @@ ACCEPTED_ON_PORTAL = "Accepted by the customer on the portal"
 @frappe.whitelist(methods=["POST"])
 def book_appointment(dealer_unit: str, store: str, appointment: str, category: str, description: str) -> dict:
 	"""Book a service for one of the customer's units. A double click returns the first booking."""
-	from dms_suite.service.orders import book_service
+	from dms_suite.dms_service.orders import book_service
 
 	customers = portal.portal_customers()
 	customer = portal.own_unit(dealer_unit, customers)
@@ -61,7 +61,7 @@ def get_service_status() -> list[dict]:
 @frappe.whitelist(methods=["POST"])
 def rate_service(order: str, rating: int, comment: str | None = None) -> dict:
 	"""Rate one of the customer's finished services (1 to 5, once)."""
-	from dms_suite.service import quality
+	from dms_suite.dms_service import quality
 
 	portal.own_order(order, portal.portal_customers())
 	quality.rate_service(order, rating, comment, ignore_permissions=True)

@@ -5,7 +5,7 @@ Each method checks permission first; the reads after that are of the one project
 import frappe
 from frappe import _
 
-from dms_suite.projects import board, supply
+from dms_suite.dms_projects import board, supply
 
 
 @frappe.whitelist(methods=["GET"])

@@ -4,9 +4,9 @@ import frappe
 from frappe import _
 
 from dms_suite.api.guests import limit_by_address
+from dms_suite.dms_sales import contracts, handover
+from dms_suite.dms_sales.leads import FEED_CHANNELS, intake_lead
 from dms_suite.permissions import get_user_units
-from dms_suite.sales import contracts, handover
-from dms_suite.sales.leads import FEED_CHANNELS, intake_lead
 
 
 @frappe.whitelist(methods=["POST"])
@@ -85,7 +85,7 @@ def request_customer_access(
 	lookup_type: str, lookup_value: str, reason: str, requesting_unit: str | None = None
 ) -> dict:
 	"""Ask to serve a customer the store cannot see, found by exact phone or VIN. The answer is the
-	same whether the group knows the customer or not (dms_suite/sales/handover.py)."""
+	same whether the group knows the customer or not (dms_suite/dms_sales/handover.py)."""
 	return handover.request_access(lookup_type, lookup_value, reason, requesting_unit)
 
 

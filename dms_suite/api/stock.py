@@ -24,7 +24,7 @@ def enqueue_planner() -> str:
 			PlannerNotPermittedError,
 		)
 	frappe.enqueue(
-		"dms_suite.stock.planner.run_planner",
+		"dms_suite.dms_stock.planner.run_planner",
 		queue="long",
 		timeout=1800,
 		job_id=PLANNER_JOB_ID,

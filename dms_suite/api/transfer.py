@@ -10,8 +10,8 @@ from typing import Any
 import frappe
 from frappe import _
 
+from dms_suite.dms_stock import transfer
 from dms_suite.permissions import get_user_units
-from dms_suite.stock import transfer
 
 DOCTYPE = "Cross Region Transfer"
 

@@ -25,7 +25,7 @@ from dms_suite.demo.sales import build_sales_scene, sales_summary
 from dms_suite.demo.service import build_service_scene, service_summary
 from dms_suite.demo.setup import GROUP_ABBR, GROUP_COMPANY, ensure_erpnext_setup
 from dms_suite.demo.transfers import build_transfer_scene, transfer_summary
-from dms_suite.service.units import VIN_ALPHABET, vin_check_digit
+from dms_suite.dms_service.units import VIN_ALPHABET, vin_check_digit
 
 EMAIL_DOMAIN = "demo-dms.example"
 COUNTRY = "China"

@@ -4,7 +4,7 @@ quotations naming it, two of them ordered, priced by ERPNext through the variant
 import frappe
 from frappe.utils import add_days, nowdate
 
-from dms_suite.sales.campaigns import campaign_results
+from dms_suite.dms_sales.campaigns import campaign_results
 
 DEMO_CAMPAIGN = "Spring Drive"
 DEMO_MODELS = ("VH-SEDAN-A1", "VH-SUV-X5")

@@ -17,7 +17,7 @@ Idempotent: the project is made once (by name); issues, timesheet and the runs o
 import frappe
 from frappe.utils import add_days, add_to_date, flt, get_datetime, nowdate
 
-from dms_suite.projects import costing, delays, supply
+from dms_suite.dms_projects import costing, delays, supply
 
 STORE = "N-SJZ"
 COMPANY = "Demo Auto North"

@@ -8,7 +8,7 @@
 - Beijing quotes him 12% off (ERPNext's Lead -> Quotation mapping): above the store manager's 10%, so
   the store manager approves and the quotation waits for the North region manager.
 - Zhang Wei, a Beijing customer, walks into Guangzhou: Guangzhou's store user cannot see him and asks
-  for access by his phone (dms_suite/sales/handover.py); the request waits for Beijing's store manager.
+  for access by his phone (dms_suite/dms_sales/handover.py); the request waits for Beijing's store manager.
 
 Idempotent: each step runs only when what it makes is missing.
 """
@@ -33,7 +33,7 @@ SALES_POLICIES = {
 
 
 def build_sales_scene(created, group_unit: str) -> dict:
-	from dms_suite.sales.leads import find_duplicate, intake_lead, normalise_phone
+	from dms_suite.dms_sales.leads import find_duplicate, intake_lead, normalise_phone
 
 	ensure_policies(group_unit, created)
 	ensure_follow_up_plans(group_unit, created)
@@ -58,7 +58,7 @@ def build_sales_scene(created, group_unit: str) -> dict:
 
 def ensure_access_request(created) -> str:
 	"""Guangzhou's pending request for Zhang Wei, asked as Guangzhou's store user."""
-	from dms_suite.sales import handover
+	from dms_suite.dms_sales import handover
 
 	_customer, phone, asker = WALK_IN
 	existing = frappe.db.get_value(

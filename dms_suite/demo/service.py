@@ -36,7 +36,7 @@ CATEGORIES = ("Brakes", "Maintenance")
 
 
 def build_service_scene(created, group_unit: str) -> dict:
-	from dms_suite.service.settings import configure as ensure_service_settings
+	from dms_suite.dms_service.settings import configure as ensure_service_settings
 
 	ensure_service_settings()
 	for category in CATEGORIES:
@@ -271,8 +271,8 @@ def ensure_unit(created) -> str:
 
 def earlier_visit(unit: str, technician: str) -> str:
 	"""Brake pads replaced twelve days ago (the stamps are moved back after the fact)."""
-	from dms_suite.service.orders import book_service
-	from dms_suite.service.quality import rate_service
+	from dms_suite.dms_service.orders import book_service
+	from dms_suite.dms_service.quality import rate_service
 
 	with as_user(ADVISOR):
 		order = book_service(

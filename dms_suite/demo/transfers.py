@@ -20,7 +20,7 @@ MANAGERS = {"SOUTH": "south.manager@demo-dms.example", "EAST": "east.manager@dem
 
 
 def build_transfer_scene(created) -> list[str]:
-	from dms_suite.stock import planner
+	from dms_suite.dms_stock import planner
 
 	ensure_safety_levels(created)
 	names = frappe.get_all(
@@ -81,7 +81,7 @@ def region_of(unit: str) -> str:
 
 
 def ship(name: str) -> None:
-	from dms_suite.stock import transfer
+	from dms_suite.dms_stock import transfer
 
 	doc = frappe.get_doc("Cross Region Transfer", name)
 	if doc.status == "Approved":

@@ -2,7 +2,7 @@
 
 Frappe checks a child table against its parent *doctype* only, so ``frappe.client.get("Stock Entry
 Detail", filters={"parent": "<another store's entry>"}, parent="Stock Entry")`` would return another
-store's row. Lists of child rows are narrowed by ``dms_suite.permissions.get_child_table_conditions``.
+store's row. Lists of child rows are narrowed by ``dms_suite.permissions.child_table_condition``.
 """
 
 import frappe

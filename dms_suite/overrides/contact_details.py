@@ -1,6 +1,6 @@
 """ERPNext's helpers that hand a person's contact details to a form, masked for masked roles.
 
-The fields are masked on the doctypes themselves (dms_suite/sales/masking.py). These whitelisted
+The fields are masked on the doctypes themselves (dms_suite/dms_sales/masking.py). These whitelisted
 methods compute and return the same details outside any document, so they are wrapped: for a user
 who may not read a customer's contact details (permission level 2 on Customer), phones and emails
 come back empty and addresses are rendered without them.
@@ -24,8 +24,8 @@ from erpnext.accounts import party as erpnext_party
 from erpnext.crm.doctype.lead import lead as erpnext_lead
 from erpnext.selling.doctype.customer import customer as erpnext_customer
 
+from dms_suite.dms_sales.customers import SENSITIVE_PERMLEVEL
 from dms_suite.permissions import get_user_units
-from dms_suite.sales.customers import SENSITIVE_PERMLEVEL
 
 CONTACT_KEYS = ("contact_mobile", "contact_email", "contact_phone", "mobile_no", "email_id", "phone")
 ADDRESS_KEYS = (

@@ -1,6 +1,6 @@
 """doc_events on Frappe's User."""
 
-from dms_suite.org.user_permissions import sync_user_permissions
+from dms_suite.dms_org.user_permissions import sync_user_permissions
 from dms_suite.permissions import clear_scope_cache
 
 

@@ -1,10 +1,10 @@
-// Group customer pool: the computed profile (dms_suite.sales.customers.get_customer_profile) on the
+// Group customer pool: the computed profile (dms_suite.dms_sales.customers.get_customer_profile) on the
 // Customer form. Amounts the user may not see come back empty and are shown as "—".
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
 		if (frm.is_new()) return;
 		frappe.call({
-			method: "dms_suite.sales.customers.get_customer_profile",
+			method: "dms_suite.dms_sales.customers.get_customer_profile",
 			type: "GET",
 			args: { customer: frm.doc.name },
 			callback: (r) => r.message && render_dms_profile(frm, r.message),

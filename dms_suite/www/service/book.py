@@ -2,7 +2,7 @@
 
 from frappe import _
 
-from dms_suite.service import portal
+from dms_suite.dms_service import portal
 
 no_cache = 1
 

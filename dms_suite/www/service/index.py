@@ -1,9 +1,9 @@
 """/service: the customer's units, open orders with live status, history and ratings, quotations
-and invoices (dms_suite/service/portal.py reads them for the logged-in customer only)."""
+and invoices (dms_suite/dms_service/portal.py reads them for the logged-in customer only)."""
 
 from frappe import _
 
-from dms_suite.service import portal
+from dms_suite.dms_service import portal
 
 no_cache = 1
 

@@ -1,10 +1,10 @@
 """/service/projects: the customer's projects with milestones, % complete, the next deliveries and
-the documents shared with them (dms_suite/projects/portal.py), for the logged-in customer only."""
+the documents shared with them (dms_suite/dms_projects/portal.py), for the logged-in customer only."""
 
 from frappe import _
 
-from dms_suite.projects.portal import customer_projects
-from dms_suite.service import portal
+from dms_suite.dms_projects.portal import customer_projects
+from dms_suite.dms_service import portal
 
 no_cache = 1
 

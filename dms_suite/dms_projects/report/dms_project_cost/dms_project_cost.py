@@ -1,11 +1,11 @@
 """DMS Project Cost: one project's budget against its actual cost per cost type (from native
-records, dms_suite/projects/costing.py), with contract value, margin and earned value."""
+records, dms_suite/dms_projects/costing.py), with contract value, margin and earned value."""
 
 import frappe
 from frappe import _
 
-from dms_suite.projects.costing import project_figures
-from dms_suite.projects.project import COST_TYPES
+from dms_suite.dms_projects.costing import project_figures
+from dms_suite.dms_projects.project import COST_TYPES
 
 
 def execute(filters=None):

@@ -3,13 +3,13 @@ unit is chosen), per project or added up per store or region: contract value, bu
 cost, margin, planned and actual progress, earned value and delays.
 
 Which projects: ``frappe.get_list("Project")``, so the org isolation applies; their figures: a fixed
-number of grouped queries over those projects (dms_suite/projects/costing.py)."""
+number of grouped queries over those projects (dms_suite/dms_projects/costing.py)."""
 
 import frappe
 from frappe import _
 
-from dms_suite.projects.board import units_within
-from dms_suite.projects.costing import project_figures
+from dms_suite.dms_projects.board import units_within
+from dms_suite.dms_projects.costing import project_figures
 
 SUMMED = ("contract_value", "total_budget", "total_actual", "margin", "planned_value", "earned_value")
 

@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from dms_suite.sales import campaigns
+from dms_suite.dms_sales import campaigns
 
 
 class DMSCampaignVariant(Document):

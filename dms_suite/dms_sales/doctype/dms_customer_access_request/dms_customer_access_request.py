@@ -3,11 +3,11 @@
 
 from frappe.model.document import Document
 
-from dms_suite.sales import handover
+from dms_suite.dms_sales import handover
 
 
 class DMSCustomerAccessRequest(Document):
-	"""A store's request to serve a customer it cannot see (rules: dms_suite/sales/handover.py)."""
+	"""A store's request to serve a customer it cannot see (rules: dms_suite/dms_sales/handover.py)."""
 
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.

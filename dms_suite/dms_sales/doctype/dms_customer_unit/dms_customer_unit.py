@@ -6,7 +6,7 @@ from frappe.model.document import Document
 
 
 class DMSCustomerUnit(Document):
-	"""A store, region or group unit that has served a Customer (kept by dms_suite.sales.customers)."""
+	"""A store, region or group unit that has served a Customer (kept by dms_suite.dms_sales.customers)."""
 
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.

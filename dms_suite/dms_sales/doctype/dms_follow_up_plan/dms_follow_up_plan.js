@@ -8,7 +8,7 @@ frappe.ui.form.on("DMS Follow-up Plan", {
 			frm.add_custom_button(__("Effective Steps"), () => {
 				frappe
 					.call({
-						method: "dms_suite.sales.followup.get_effective_follow_up_steps",
+						method: "dms_suite.dms_sales.followup.get_effective_follow_up_steps",
 						type: "GET",
 						args: { unit: frm.doc.org_unit },
 					})

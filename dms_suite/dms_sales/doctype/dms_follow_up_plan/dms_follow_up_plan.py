@@ -3,11 +3,11 @@
 
 from frappe.model.document import Document
 
-from dms_suite.sales import followup
+from dms_suite.dms_sales import followup
 
 
 class DMSFollowupPlan(Document):
-	"""The follow-up steps one org unit sets for its new leads (rules: dms_suite/sales/followup.py)."""
+	"""The follow-up steps one org unit sets for its new leads (rules: dms_suite/dms_sales/followup.py)."""
 
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.

@@ -1,14 +1,14 @@
 # Copyright (c) 2026, dms_suite developers
 # For license information, please see license.txt
 """Live results of a joint campaign per region (or per store): leads, quotations, orders, revenue,
-conversion. The figures come from dms_suite.sales.campaigns.campaign_results, which reads only the
+conversion. The figures come from dms_suite.dms_sales.campaigns.campaign_results, which reads only the
 documents of the units the user may see."""
 
 import frappe
 from frappe import _
 from frappe.utils import cint
 
-from dms_suite.sales.campaigns import campaign_results
+from dms_suite.dms_sales.campaigns import campaign_results
 
 
 def execute(filters: dict | None = None):

@@ -3,11 +3,11 @@
 
 from frappe.model.document import Document
 
-from dms_suite.service.units import validate_dealer_unit, validate_vin
+from dms_suite.dms_service.units import validate_dealer_unit, validate_vin
 
 
 class DealerUnit(Document):
-	"""A customer's vehicle or machine; the rules live in dms_suite/service/units.py."""
+	"""A customer's vehicle or machine; the rules live in dms_suite/dms_service/units.py."""
 
 	def autoname(self):
 		self.vin = validate_vin(self.vin, self.unit_type)

@@ -3,11 +3,11 @@
 
 from frappe.model.document import Document
 
-from dms_suite.service.packages import validate_package
+from dms_suite.dms_service.packages import validate_package
 
 
 class DMSServicePackage(Document):
-	"""HQ's package or a unit's variant of it; the rules live in dms_suite/service/packages.py."""
+	"""HQ's package or a unit's variant of it; the rules live in dms_suite/dms_service/packages.py."""
 
 	def validate(self):
 		validate_package(self)

@@ -18,7 +18,7 @@ frappe.ui.form.on("Service Order", {
 		if (frm.doc.docstatus === 0 && short) {
 			frm.add_custom_button(__("Reserve Short Parts"), () =>
 				frappe
-					.call("dms_suite.service.parts.retry_reservation", {
+					.call("dms_suite.dms_service.parts.retry_reservation", {
 						service_order: frm.doc.name,
 					})
 					.then(() => frm.reload_doc()),
@@ -62,7 +62,7 @@ function record_rating(frm) {
 		],
 		(values) =>
 			frappe
-				.call("dms_suite.service.quality.rate_service_from_desk", {
+				.call("dms_suite.dms_service.quality.rate_service_from_desk", {
 					service_order: frm.doc.name,
 					rating: values.rating,
 					comment: values.comment,

@@ -3,11 +3,11 @@
 
 from frappe.model.document import Document
 
-from dms_suite.service import orders, parts
+from dms_suite.dms_service import orders, parts
 
 
 class ServiceOrder(Document):
-	"""A job card; the rules live in dms_suite/service/orders.py (life and checks), parts.py
+	"""A job card; the rules live in dms_suite/dms_service/orders.py (life and checks), parts.py
 	(reservation as Stock Entries) and billing.py (Sales Invoices)."""
 
 	def validate(self):

@@ -1,14 +1,14 @@
 # Copyright (c) 2026, dms_suite developers
 # For license information, please see license.txt
 
-"""Service quality per store or region (dms_suite/service/quality.py ``quality_rows``): orders,
+"""Service quality per store or region (dms_suite/dms_service/quality.py ``quality_rows``): orders,
 turnaround, satisfaction, repeat repairs, labour utilisation, parts fill rate; the user's units only."""
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, today
 
-from dms_suite.service.quality import quality_rows
+from dms_suite.dms_service.quality import quality_rows
 
 
 def execute(filters: dict | None = None):

@@ -41,7 +41,7 @@ frappe.ui.form.on("Cross Region Transfer", {
 				({ reason }) => {
 					// stored first: the workflow's Reject refuses to reject without a reason
 					frappe
-						.xcall("dms_suite.stock.approval.set_rejection_reason", {
+						.xcall("dms_suite.dms_stock.approval.set_rejection_reason", {
 							name: frm.doc.name,
 							reason,
 						})

@@ -3,7 +3,7 @@
 
 from frappe.model.document import Document
 
-from dms_suite.stock import approval, transfer
+from dms_suite.dms_stock import approval, transfer
 
 
 class CrossRegionTransfer(Document):

@@ -11,7 +11,7 @@ org-scope permissions of the documents themselves.
 import frappe
 from frappe import _
 
-from dms_suite.stock.availability import get_availability, load_units
+from dms_suite.dms_stock.availability import get_availability, load_units
 
 
 def execute(filters: dict | None = None):
