@@ -242,7 +242,11 @@ after_request = [
 # follow-ups (dms_suite/dms_sales/followup.py), project delays and just-in-time supply
 scheduler_events = {
 	"hourly_long": ["dms_suite.dms_stock.planner.run_scheduled_planner"],
-	"daily": ["dms_suite.dms_stock.planner.flag_overdue_shipments", "dms_suite.dms_sales.followup.run_daily"],
+	"daily": [
+		"dms_suite.dms_stock.planner.flag_overdue_shipments",
+		"dms_suite.dms_sales.followup.run_daily",
+		"dms_suite.dms_sales.handover.expire_requests",  # customer access requests not granted in time
+	],
 	# dealer projects: delays first (on yesterday's deliveries), then just-in-time material
 	"daily_long": [
 		"dms_suite.dms_projects.delays.flag_delays",

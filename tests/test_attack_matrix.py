@@ -811,18 +811,22 @@ def test_customer_access_requests(matrix):
 				data = response.json()["data"]
 				if data.get("customer") or data.get("owning_unit") or request.customer in response.text:
 					probe.leak(user, f"reads the match of {request.name}")
-			answers = [
-				_answer(
-					probe.get(
-						user,
-						"/api/resource/DMS Customer Access Request",
-						filters=[["owning_unit", "=", value]],
+				if data.get("decision") or data.get("decided_by") or data.get("decision_note"):
+					probe.leak(user, f"reads the decision on {request.name}")
+			for field, values in (
+				("owning_unit", (request.owning_unit, "no such unit")),
+				("decision", ("", "Refused")),
+			):
+				answers = [
+					_answer(
+						probe.get(
+							user, "/api/resource/DMS Customer Access Request", filters=[[field, "=", value]]
+						)
 					)
-				)
-				for value in (request.owning_unit, "no such unit")
-			]
-			if answers[0] != answers[1]:
-				probe.leak(user, f"filters access requests by their owning unit: {answers}")
+					for value in values
+				]
+				if answers[0] != answers[1]:
+					probe.leak(user, f"filters access requests by their {field}: {answers}")
 			if user in deciders:
 				continue  # the matrix writes nothing
 			response = probe.post(

@@ -110,7 +110,8 @@ def test_only_the_owning_store_decides_and_approval_grants_access(south_customer
 		with pytest.raises(AccessDecisionError):
 			decide(user, request, True)
 	assert not sees(people.asker, south_customer)
-	assert decide(people.owner_manager, request, True)["status"] == "Approved"
+	assert decide(people.owner_manager, request, True)["decision"] == "Approved"
+	assert frappe.db.get_value("DMS Customer Access Request", request, "status") == "Approved"
 	assert sees(people.asker, south_customer)
 	served = frappe.get_all(
 		"DMS Customer Unit", filters={"parent": south_customer, "parenttype": "Customer"}, pluck="org_unit"
@@ -127,14 +128,92 @@ def test_only_the_owning_store_decides_and_approval_grants_access(south_customer
 		decide(people.owner_manager, request, False)
 
 
-def test_a_refusal_changes_nothing(south_customer, people):
+def asker_view(user, request) -> dict:
+	"""The request as the asker reads it (desk form / REST get), without what differs by nature."""
+	frappe.set_user(user)
+	try:
+		doc = call("frappe.client.get", doctype="DMS Customer Access Request", name=request)
+	finally:
+		frappe.set_user("Administrator")
+	skip = {"name", "creation", "modified", "lookup_value", "reason", "idx"}
+	return {key: value for key, value in doc.items() if key not in skip}
+
+
+def test_a_refusal_changes_nothing_and_looks_like_no_match(south_customer, people):
 	request = ask(people.asker, lookup_type="VIN", value=SERIAL.lower())["request"]
+	unmatched = ask(people.asker, value="+8613955509999")["request"]
 	assert frappe.db.get_value("DMS Customer Access Request", request, "customer") == south_customer
-	assert decide(people.owner_manager, request, False)["status"] == "Closed"
+	assert decide(people.owner_manager, request, False)["decision"] == "Refused"
 	assert not sees(people.asker, south_customer)
 	assert "TN1" not in frappe.get_all(
 		"DMS Customer Unit", filters={"parent": south_customer, "parenttype": "Customer"}, pluck="org_unit"
 	)
+	# the asker reads a refused request exactly as one that matched nobody: pending, no decider
+	refused_view, unmatched_view = asker_view(people.asker, request), asker_view(people.asker, unmatched)
+	assert refused_view.pop("lookup_type") == "VIN" and unmatched_view.pop("lookup_type") == "Phone"
+	assert refused_view == unmatched_view
+	assert refused_view["status"] == "Pending" and not refused_view.get("decided_by")
+	# the owning store knows: its manager is told it is decided, the customer records it
+	with pytest.raises(AccessDecisionError, match="already decided"):
+		decide(people.owner_manager, request, True)
+	comments = frappe.get_all(
+		"Comment",
+		filters={"reference_doctype": "Customer", "reference_name": south_customer, "comment_type": "Info"},
+		pluck="content",
+	)
+	assert any("refused" in text and request in text for text in comments)
+	assert not frappe.get_all("ToDo", filters={"reference_name": request, "status": "Open"})
+
+
+def test_every_request_not_granted_closes_on_the_same_day(south_customer, people):
+	from dms_suite.dms_sales.handover import EXPIRY_DAYS, expire_requests
+
+	refused = ask(people.asker, lookup_type="VIN", value=SERIAL)["request"]
+	decide(people.owner_manager, refused, False)
+	undecided = ask(people.asker)["request"]
+	unmatched = ask(people.asker, value="+8613955509999")["request"]
+	granted = ask(people.asker, value="+8613955509998")["request"]
+	frappe.db.set_value("DMS Customer Access Request", granted, "status", "Approved")  # as if granted
+	requests = (refused, undecided, unmatched, granted)
+	closes_on = {frappe.db.get_value("DMS Customer Access Request", name, "closes_on") for name in requests}
+	assert closes_on == {frappe.utils.getdate(frappe.utils.add_days(frappe.utils.today(), EXPIRY_DAYS))}
+
+	expire_requests()  # not yet due
+	assert {frappe.db.get_value("DMS Customer Access Request", name, "status") for name in requests[:3]} == {
+		"Pending"
+	}
+	frappe.db.set_value(
+		"DMS Customer Access Request", {"name": ("in", requests)}, "closes_on", frappe.utils.today()
+	)
+	expire_requests()
+	status = {name: frappe.db.get_value("DMS Customer Access Request", name, "status") for name in requests}
+	assert status == {refused: "Closed", undecided: "Closed", unmatched: "Closed", granted: "Approved"}
+	assert not frappe.get_all("ToDo", filters={"reference_name": undecided, "status": "Open"})
+	views = [asker_view(people.asker, name) for name in (refused, undecided, unmatched)]
+	for view in views:
+		view.pop("lookup_type")
+	assert views[0] == views[1] == views[2]
+	with pytest.raises(AccessDecisionError):  # too late to decide
+		decide(people.owner_manager, undecided, True)
+
+
+def test_the_same_request_twice_on_the_desk_is_refused(south_customer, people):
+	first = ask(people.asker)["request"]
+	frappe.set_user(people.asker)
+	try:
+		with pytest.raises(frappe.DuplicateEntryError, match=first):
+			frappe.get_doc(
+				{
+					"doctype": "DMS Customer Access Request",
+					"lookup_type": "Phone",
+					"requesting_unit": "TN1",
+					"lookup_value": "139-5550-1234",
+					"reason": "again",
+				}
+			).insert()
+	finally:
+		frappe.set_user("Administrator")
+	assert frappe.db.count("DMS Customer Access Request", {"owner": people.asker}) == 1
 
 
 def test_an_unmatched_request_cannot_be_decided_and_says_so_the_same_way(south_customer, people):

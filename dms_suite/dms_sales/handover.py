@@ -11,21 +11,27 @@ another store walks in, the store asks for access with a *DMS Customer Access Re
    the customer and the asking store. Only they, or a group executive, decide; never the asker.
 3. Approved: the asking store is added to the customer's *Served By* units, so its staff see the
    customer from then on, and the customer gets an Info comment (who granted which store access,
-   on which request, why). Closed: nothing changes and nothing is revealed.
+   on which request, why). Refused: nothing changes and nothing is revealed. The decision, who made
+   it and the note are at permission level 3 with the match, and the customer gets the comment.
+4. Every request that is not granted closes ``EXPIRY_DAYS`` after it was made (a daily job), refused,
+   undecided or unmatched alike: neither the status nor its timing tells the asker whether the
+   group knows the customer or a manager looked at it.
 
-Asking twice (a double click, a retry) for the same phone or VIN from the same store while a request
-is pending returns that request; a user may ask at most ``REQUESTS_PER_HOUR`` times an hour.
+Asking twice (a double click, a retry, two users of the store at once) for the same phone or VIN from
+the same store while a request is pending returns that request: the store's unit row is locked while
+the pending one is looked up. A user may ask at most ``REQUESTS_PER_HOUR`` times an hour.
 """
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, now_datetime, today
+from frappe.utils import add_days, escape_html, now_datetime, today
 
 from dms_suite.permissions import get_user_units
 from dms_suite.sanitize import plain_text
 
 DOCTYPE = "DMS Customer Access Request"
 REQUESTS_PER_HOUR = 30
+EXPIRY_DAYS = 7
 DECIDING_ROLES = ("DMS Store Manager", "DMS Region Manager", "DMS Group Executive")
 
 
@@ -72,13 +78,34 @@ def prepare_request(doc) -> None:
 	"""On insert: the asker's store, the normalised key, the match; nothing the client sent for them."""
 	from dms_suite.dms_sales.customers import default_owning_unit
 
-	count_request(frappe.session.user)  # desk form and API alike
 	doc.requesting_unit = doc.requesting_unit or default_owning_unit(frappe.session.user)
 	doc.lookup_value = normalised_lookup(doc.lookup_type, doc.lookup_value)
+	if pending := pending_request(doc.requesting_unit, doc.lookup_type, doc.lookup_value):
+		frappe.throw(
+			_("Request {0} for this phone or VIN is pending").format(frappe.bold(pending)),
+			frappe.DuplicateEntryError,
+		)
+	count_request(frappe.session.user)  # desk form and API alike
 	doc.reason = plain_text(doc.reason)
-	doc.status, doc.decided_by, doc.decided_on, doc.decision_note = "Pending", None, None, None
+	doc.status, doc.closes_on = "Pending", add_days(today(), EXPIRY_DAYS)
+	doc.decision, doc.decided_by, doc.decided_on, doc.decision_note = None, None, None, None
 	match = find_customer(doc.lookup_type, doc.lookup_value)
 	doc.customer, doc.owning_unit = match if match else (None, None)
+
+
+def pending_request(unit: str | None, lookup_type: str, key: str) -> str | None:
+	"""The store's pending request for this key. Locks the store's unit row first (until the
+	transaction ends), so that two identical requests at once make one: the second waits, then
+	reads the first (a locking read sees what was committed since the transaction began)."""
+	if not unit:
+		return None
+	frappe.db.get_value("DMS Org Unit", unit, "name", for_update=True)
+	return frappe.db.get_value(
+		DOCTYPE,
+		{"requesting_unit": unit, "lookup_type": lookup_type, "lookup_value": key, "status": "Pending"},
+		"name",
+		for_update=True,
+	)
 
 
 def validate_request(doc) -> None:
@@ -154,12 +181,7 @@ def request_access(lookup_type: str, lookup_value: str, reason: str, requesting_
 	from dms_suite.dms_sales.customers import default_owning_unit
 
 	unit = requesting_unit or default_owning_unit(frappe.session.user)
-	pending = frappe.db.get_value(
-		DOCTYPE,
-		{"requesting_unit": unit, "lookup_type": lookup_type, "lookup_value": key, "status": "Pending"},
-		"name",
-	)
-	if pending:  # a retry or a double click: the same request, no second ToDo
+	if pending := pending_request(unit, lookup_type, key):  # a retry or a double click: no second ToDo
 		return {"request": pending, "message": answer()}
 	doc = frappe.get_doc(
 		{
@@ -192,7 +214,7 @@ def decide(request: str, approve: bool, note: str | None = None) -> dict:
 		frappe.throw(_("{0} {1} not found").format(_(DOCTYPE), request), frappe.DoesNotExistError)
 	frappe.db.get_value(DOCTYPE, request, "name", for_update=True)  # two managers at once: one decides
 	doc = frappe.get_doc(DOCTYPE, request)
-	may_decide = (
+	is_decider = (
 		doc.has_permission("read")
 		and doc.status == "Pending"
 		and doc.owning_unit
@@ -200,22 +222,33 @@ def decide(request: str, approve: bool, note: str | None = None) -> dict:
 		and bool(set(DECIDING_ROLES) & set(frappe.get_roles()))
 		and in_deciding_scope(doc.owning_unit)
 	)
-	if not may_decide:
+	if not is_decider:
 		# the same answer whether the request matched a customer or not, and whether the user may
 		# read it (an unmatched request is only the asking store's)
 		frappe.throw(
 			_("Only a manager of the store that owns the customer decides a pending request"),
 			AccessDecisionError,
 		)
-	doc.status = "Approved" if approve else "Closed"
-	doc.decided_by, doc.decided_on = frappe.session.user, now_datetime()
-	doc.decision_note = plain_text(note) if note else None
-	doc.flags.ignore_permissions = True
-	doc.save()
+	if doc.decision:  # only the owning store's managers get here: they may know it was decided
+		frappe.throw(
+			_("{0} already decided this request on {1}").format(doc.decided_by, doc.decided_on),
+			AccessDecisionError,
+		)
+	decision = {
+		"decision": "Approved" if approve else "Refused",
+		"decided_by": frappe.session.user,
+		"decided_on": now_datetime(),
+		"decision_note": plain_text(note) if note else None,
+	}
 	if approve:
-		grant(doc)
+		decision["status"] = "Approved"
+	# a refusal leaves nothing the asker reads, not even modified / modified_by or a Version: the
+	# request stays Pending until it closes (EXPIRY_DAYS) like any other
+	frappe.db.set_value(DOCTYPE, doc.name, decision, update_modified=approve)
+	doc.update(decision)
+	record_decision(doc)
 	close_todos(doc.name)
-	return {"request": doc.name, "status": doc.status}
+	return {"request": doc.name, "decision": doc.decision}
 
 
 def in_deciding_scope(owning_unit: str) -> bool:
@@ -223,21 +256,39 @@ def in_deciding_scope(owning_unit: str) -> bool:
 	return units is None or owning_unit in units
 
 
-def grant(doc) -> None:
-	"""The asking store serves the customer from now on; the customer records who granted it."""
+def record_decision(doc) -> None:
+	"""Granted: the asking store serves the customer from now on. Either way the customer (which the
+	asking store cannot read) records who decided what on which request."""
 	from dms_suite.dms_sales.customers import add_served_unit
 
-	add_served_unit(doc.customer, doc.requesting_unit, today())
+	if doc.decision == "Approved":
+		add_served_unit(doc.customer, doc.requesting_unit, today())
+		text = _("{0} granted {1} access to this customer ({2}): {3}")
+	else:
+		text = _("{0} refused {1} access to this customer ({2}): {3}")
 	frappe.get_doc("Customer", doc.customer).add_comment(
-		"Info",
-		_("{0} granted {1} access to this customer ({2}): {3}").format(
-			frappe.session.user, doc.requesting_unit, doc.name, doc.reason
-		),
+		"Info", text.format(frappe.session.user, doc.requesting_unit, doc.name, doc.reason)
 	)
 
 
+def expire_requests() -> int:
+	"""Daily: close every request not granted ``EXPIRY_DAYS`` after it was made, and its ToDos.
+	Two statements, however many requests."""
+	due = {"status": "Pending", "closes_on": ("<=", today())}
+	names = frappe.get_all(DOCTYPE, filters=due, pluck="name")
+	if not names:
+		return 0
+	frappe.db.set_value(DOCTYPE, {"name": ("in", names)}, "status", "Closed")
+	frappe.db.set_value(
+		"ToDo",
+		{"reference_type": DOCTYPE, "reference_name": ("in", names), "status": "Open"},
+		"status",
+		"Closed",
+	)
+	return len(names)
+
+
 def close_todos(request: str) -> None:
-	for todo in frappe.get_all(
-		"ToDo", filters={"reference_type": DOCTYPE, "reference_name": request, "status": "Open"}, pluck="name"
-	):
-		frappe.db.set_value("ToDo", todo, "status", "Closed")
+	frappe.db.set_value(
+		"ToDo", {"reference_type": DOCTYPE, "reference_name": request, "status": "Open"}, "status", "Closed"
+	)
