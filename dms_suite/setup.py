@@ -175,11 +175,49 @@ def before_uninstall():
 			if frappe.db.has_column(doctype, field["fieldname"]):
 				frappe.db.sql_ddl(f"alter table `tab{doctype}` drop column `{field['fieldname']}`")
 		frappe.clear_cache(doctype=doctype)
+	drop_copied_docperms()
 	frappe.db.delete("Has Role", {"role": ("in", DMS_ROLES)})
 	for profile in frappe.get_all("Role Profile", filters={"name": ("in", DMS_ROLES)}, pluck="name"):
 		frappe.delete_doc("Role Profile", profile, ignore_permissions=True, force=True)
 	frappe.db.delete("Role", {"name": ("in", DMS_ROLES)})
 	frappe.cache.delete_value("user_permissions")
+
+
+def drop_copied_docperms() -> None:
+	"""Custom DocPerms that are now exact copies of a doctype's standard rules go.
+
+	Adding a rule to an ERPNext doctype (the masked levels, the finance role's quotations) makes Frappe
+	copy its standard rules into Custom DocPerms first, which then replace them for good. Once the
+	parts have taken their own rules out, a doctype whose custom rules are exactly its standard ones is
+	handed back to them (so it follows ERPNext's rules again after an upgrade); one an administrator
+	changed since is left as it is. Three queries, however many doctypes.
+	"""
+	from frappe.permissions import rights
+
+	columns = ["parent", "role", "permlevel", "if_owner", *rights]
+	custom = frappe.get_all("Custom DocPerm", fields=columns)
+	if not custom:
+		return
+	standard = frappe.get_all(
+		"DocPerm", filters={"parent": ("in", list({row.parent for row in custom}))}, fields=columns
+	)
+
+	def rules_by_doctype(rows) -> dict[str, list[tuple]]:
+		rules = {}
+		for row in rows:
+			rules.setdefault(row.parent, []).append(
+				tuple(int(row[c] or 0) if c != "role" else row[c] for c in columns[1:])
+			)
+		return {doctype: sorted(values) for doctype, values in rules.items()}
+
+	standard_rules = rules_by_doctype(standard)
+	handed_back = [
+		doctype for doctype, rules in rules_by_doctype(custom).items() if rules == standard_rules.get(doctype)
+	]
+	if handed_back:
+		frappe.db.delete("Custom DocPerm", {"parent": ("in", handed_back)})
+	for doctype in handed_back:
+		frappe.clear_cache(doctype=doctype)
 
 
 def create_roles():

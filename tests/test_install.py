@@ -161,6 +161,9 @@ def test_install_and_uninstall_on_a_throwaway_site():
 	db = ["--db-root-username", "root", "--db-root-password", password]
 	bench("new-site", site, *db, "--admin-password", "admin", "--install-app", "erpnext")
 	try:
+		# ERPNext's doctypes keep their standard rules: the copies Frappe makes when a rule is added go
+		custom_rules = "print(sorted(frappe.get_all('Custom DocPerm', pluck='parent', distinct=True)))"
+		rules_before = site_python(site, custom_rules)
 		bench("--site", site, "install-app", "dms_suite")
 		installed = site_python(
 			site,
@@ -168,6 +171,7 @@ def test_install_and_uninstall_on_a_throwaway_site():
 			" frappe.get_meta('User Permission').has_field('dms_managed'), frappe.db.has_column('Stock Entry', 'dms_org_unit'))",
 		)
 		assert installed == "True True True True"
+		assert "Customer" in site_python(site, custom_rules) and "Customer" not in rules_before
 
 		bench("--site", site, "uninstall-app", "dms_suite", "--yes", "--no-backup", "--force")
 		left = site_python(
@@ -178,5 +182,6 @@ def test_install_and_uninstall_on_a_throwaway_site():
 			" 'dms_suite' in frappe.get_installed_apps(), frappe.db.exists('Workspace', 'DMS') is not None)",
 		)
 		assert left == "False False False False 0 False False False"
+		assert site_python(site, custom_rules) == rules_before
 	finally:
 		bench("drop-site", site, *db, "--force", "--no-backup")

@@ -256,9 +256,20 @@ def before_uninstall() -> None:
 		"Property Setter",
 		{"doc_type": "Customer", "field_name": ("in", PROPERTY_SETTER_FIELDS), "property": "permlevel"},
 	)
-	frappe.db.delete("Custom DocPerm", {"parent": "Customer", "permlevel": SENSITIVE_PERMLEVEL})
-	frappe.db.delete("Custom DocPerm", {"parent": "Customer", "role": ("like", "DMS %")})
+	remove_sensitive_rules("Customer")
 	frappe.clear_cache(doctype="Customer")
+
+
+def remove_sensitive_rules(doctype: str) -> None:
+	"""Take out what ``add_sensitive_rules`` added: the sensitive level, the DMS roles' rules and the
+	level-0 rules of reader roles the doctype's standard rules do not have. The copies of the standard
+	rules are left to dms_suite.setup.drop_copied_docperms."""
+	standard = frappe.get_all("DocPerm", filters={"parent": doctype, "permlevel": 0}, pluck="role")
+	frappe.db.delete("Custom DocPerm", {"parent": doctype, "permlevel": SENSITIVE_PERMLEVEL})
+	frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("like", "DMS %")})
+	added = [role for role in SENSITIVE_READERS if role not in standard]
+	if added:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "permlevel": 0, "role": ("in", added)})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dms_suite.dms_sales.customers import (
 	SENSITIVE_READERS,
 	SENSITIVE_WRITERS,
 	add_sensitive_rules,
+	remove_sensitive_rules,
 	set_sensitive_level,
 )
 
@@ -92,8 +93,7 @@ def before_uninstall() -> None:
 			"Property Setter",
 			{"doc_type": doctype, "field_name": ("in", MASKED_COPIES[doctype]), "property": "permlevel"},
 		)
-		frappe.db.delete("Custom DocPerm", {"parent": doctype, "permlevel": SENSITIVE_PERMLEVEL})
-		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("like", "DMS %")})
+		remove_sensitive_rules(doctype)
 		frappe.clear_cache(doctype=doctype)
 
 
