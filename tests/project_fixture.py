@@ -87,7 +87,8 @@ def make_task(project: str, subject: str, start_in: int, days: int, depends_on=(
 			"subject": subject,
 			"exp_start_date": start,
 			"exp_end_date": add_days(start, days - 1),
-			"depends_on": [{"task": task} for task in depends_on],
+			# with the project, as ERPNext's Task form fills it in: ERPNext moves dependants on by it
+			"depends_on": [{"task": task, "project": project} for task in depends_on],
 			"dms_materials": [{"item_code": item, "qty": qty} for item, qty in materials],
 			**fields,
 		}

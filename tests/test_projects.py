@@ -6,6 +6,8 @@ import pytest
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
+from erpnext.projects.doctype.task.task import CircularReferenceError
+
 from dms_suite.api import projects as api
 from dms_suite.dms_projects import board
 from dms_suite.dms_projects.project import InvalidProjectError
@@ -65,6 +67,11 @@ def test_dependency_cycle_is_refused_before_anything_is_written(site):
 	a.reload()
 	a.append("depends_on", {"task": a.name})
 	with pytest.raises(TaskDependencyCycleError, match="itself"):
+		a.save()
+	# ERPNext's own code and tests (Task test_circular_reference) catch ERPNext's error: ours is one
+	a.reload()
+	a.append("depends_on", {"task": c.name})
+	with pytest.raises(CircularReferenceError):
 		a.save()
 
 
@@ -180,3 +187,20 @@ def test_critical_path_of_a_plan():
 	tasks = {"a": task(0, 4), "b": task(5, 9), "c": task(0, 2), "d": task(10, 12)}
 	dependencies = {"a": [], "b": ["a"], "c": [], "d": ["b", "c"]}
 	assert board.critical_tasks(tasks, dependencies) == {"a", "b", "d"}
+
+
+def test_erpnext_keeps_its_own_dependency_rows(site):
+	"""ERPNext's own code decides what a dependency row's project is (its form fills it in, its
+	rescheduling reads it): dms_suite does not fill it in behind ERPNext's back."""
+	first = make_task(site.project, "DT Survey plot", 0, 2)
+	second = frappe.get_doc(
+		{
+			"doctype": "Task",
+			"project": site.project,
+			"subject": "DT Level plot",
+			"exp_start_date": add_days(nowdate(), 2),
+			"exp_end_date": add_days(nowdate(), 3),
+			"depends_on": [{"task": first.name}],
+		}
+	).insert()
+	assert frappe.db.get_value("Task Depends On", {"parent": second.name}, "project") is None

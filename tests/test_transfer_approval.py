@@ -277,8 +277,11 @@ def test_desk_reject_stores_the_reason_of_the_steps_approver_only(setup):
 	"""The desk asks for the reason, stores it (set_rejection_reason), then runs the workflow's Reject."""
 	doc = make_transfer(setup.requester)
 	doc = act(setup.requester, doc, "Submit for Approval")
+	colleague = make_user("dt.tn1.colleague@example.com", "DMS Store User")
+	assign(colleague, "TN1")
 	for user, error in (
 		(setup.south, frappe.PermissionError),  # not the source region's approver
+		(colleague, frappe.PermissionError),  # the source unit in scope, but no approver's role
 		(setup.requester, SelfApprovalError),
 		(setup.north, RejectionReasonRequiredError),  # blank reason
 	):

@@ -207,7 +207,8 @@ def make_tasks(project: str) -> dict[str, str]:
 				"status": "Completed" if progress == 100 else "Open",
 				"completed_on": add_days(start, days - 1) if progress == 100 else None,
 				"is_milestone": milestone,
-				"depends_on": [{"task": names[name]} for name in depends_on],
+				# with the project, as ERPNext's form fills it in: ERPNext moves dependants on by it
+				"depends_on": [{"task": names[name], "project": project} for name in depends_on],
 				"dms_materials": [{"item_code": item, "qty": qty} for item, qty in materials],
 			}
 		)

@@ -22,6 +22,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, flt
 
+from erpnext.projects.doctype.task.task import CircularReferenceError
+
 from dms_suite.dms_org.policy import get_effective_policy
 
 CUSTOM_FIELDS = {
@@ -51,7 +53,7 @@ LINE_STATUS_SQL = """case
 OPEN_TASK_STATES = ("Open", "Working", "Pending Review", "Overdue")
 
 
-class TaskDependencyCycleError(frappe.ValidationError):
+class TaskDependencyCycleError(CircularReferenceError):
 	pass
 
 
@@ -65,9 +67,6 @@ def validate_task(doc, method=None):
 		doc.dms_org_unit = frappe.db.get_value("Project", doc.project, "dms_org_unit") or doc.get(
 			"dms_org_unit"
 		)
-		# ERPNext moves dependants on by the dependency rows' project, which only its form fills in
-		for row in doc.get("depends_on") or []:
-			row.project = row.project or doc.project
 	check_dependency_cycle(doc)
 	validate_materials(doc)
 	keep_supply_state(doc)

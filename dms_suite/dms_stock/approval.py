@@ -21,7 +21,7 @@ from pathlib import Path
 
 import frappe
 from frappe import _
-from frappe.model.workflow import get_workflow_name
+from frappe.model.workflow import get_transitions, get_workflow_name
 from frappe.utils import cstr, flt, now, nowdate
 
 from dms_suite.dms_org.policy import get_effective_policy
@@ -231,6 +231,14 @@ def set_rejection_reason(name: str, reason: str) -> None:
 			ApprovalError,
 		)
 	check_approver(doc, state)
+	if "Reject" not in {transition.action for transition in get_transitions(doc)}:
+		# the unit is in the user's scope, but the workflow gives this step to another role
+		frappe.throw(
+			_("Only an approver of {0} may reject transfer {1}").format(
+				frappe.bold(_(state)), frappe.bold(doc.name)
+			),
+			frappe.PermissionError,
+		)
 	reason = plain_text(reason, 1000)
 	if not reason:
 		frappe.throw(
