@@ -35,8 +35,10 @@ has_permission = {"*": "dms_suite.permissions.has_permission"}
 # Handlers run in the order listed. set_org_unit (dms_suite/dms_org/document_unit.py) gives an ERPNext
 # transaction the org unit it is isolated by; it comes first, the domains' checks need the store.
 doc_events = {
-	# a child row saved or deleted on its own needs write on its parent record
 	"*": {
+		# NaN, infinities and numbers no column holds are refused before anything uses them
+		# (dms_suite/validation.py); a child row saved or deleted on its own needs write on its parent
+		"before_validate": "dms_suite.validation.check_numbers",
 		"validate": "dms_suite.overrides.resource.check_child_row_write",
 		"on_trash": "dms_suite.overrides.resource.check_child_row_write",
 	},

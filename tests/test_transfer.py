@@ -23,6 +23,9 @@ from dms_suite.dms_stock.transfer import (
 	SameSourceAndTargetError,
 	WarehouseNotInUnitError,
 )
+from dms_suite.validation import InvalidArgumentError
+
+from .test_attacks import call
 
 ITEM = "DT-XFER-1"
 SERVICE = "DT-XFER-SERVICE"
@@ -115,6 +118,11 @@ def posted(doctype, transfer_name, step=None):
 		({"source_wh": TS1}, WarehouseNotInUnitError),
 		({"target_wh": TS1}, WarehouseNotInUnitError),
 		({"rows": [{"item_code": ITEM, "qty": 1}, {"item_code": ITEM, "qty": 2}]}, DuplicateItemError),
+		# what a REST body can carry: refused with the field's name, not a database error (HTTP 500)
+		*(
+			({"qty": value}, InvalidArgumentError)
+			for value in ("NaN", "Infinity", "-Infinity", "1e400", "1e12")
+		),
 	],
 )
 def test_bad_input_is_refused_and_nothing_written(stock, fields, exc):
@@ -122,6 +130,30 @@ def test_bad_input_is_refused_and_nothing_written(stock, fields, exc):
 	with pytest.raises(exc):
 		make_transfer(**fields)
 	assert frappe.db.count("Cross Region Transfer") == before
+
+
+@pytest.mark.parametrize(
+	"arguments",
+	[
+		{"received": "{not json"},
+		{"received": "[1, 2]"},
+		{"received": '"all of it"'},
+		{"received": "7"},
+		{"received": json.dumps({ITEM: "NaN"})},
+		{"received": json.dumps({ITEM: -1})},
+		{"received": '{"X": 1e400}'},
+		{"received": json.dumps({ITEM: 1}), "short": "{"},
+	],
+)
+def test_receive_refuses_a_malformed_body_before_anything_is_read(stock, arguments):
+	with pytest.raises(InvalidArgumentError):
+		call("dms_suite.api.transfer.receive", name="no such transfer", **arguments)
+
+
+def test_dispatch_refuses_a_malformed_date(stock):
+	for value in ("not-a-date", "2026-02-30"):
+		with pytest.raises(InvalidArgumentError, match="date"):
+			call("dms_suite.api.transfer.dispatch", name="no such transfer", expected_arrival=value)
 
 
 def test_draft_computes_mode_transit_valuation_and_totals(stock):

@@ -4,12 +4,12 @@ Dispatching is the source unit's act, receiving the target unit's: besides the r
 transfer, the user must have that unit in their org scope.
 """
 
-import json
 from typing import Any
 
 import frappe
 from frappe import _
 
+from dms_suite import validation
 from dms_suite.dms_stock import transfer
 from dms_suite.permissions import get_user_units
 
@@ -23,8 +23,9 @@ def dispatch(
 	tracking_no: str | None = None,
 	expected_arrival: str | None = None,
 ) -> dict[str, Any]:
+	arrival = validation.date_value(expected_arrival, _("Expected Arrival"))
 	doc = get_transfer_for(name, "source_unit")
-	return transfer.dispatch(doc, carrier, tracking_no, expected_arrival).as_dict()
+	return transfer.dispatch(doc, carrier, tracking_no, arrival).as_dict()
 
 
 @frappe.whitelist(methods=["POST"])
@@ -34,8 +35,12 @@ def receive(
 	short: str | dict | None = None,
 	damaged: str | dict | None = None,
 ) -> dict[str, Any]:
+	quantities = [
+		validation.quantities(value, label)
+		for value, label in ((received, _("Received")), (short, _("Short")), (damaged, _("Damaged")))
+	]
 	doc = get_transfer_for(name, "target_unit")
-	return transfer.receive(doc, parse(received), parse(short), parse(damaged)).as_dict()
+	return transfer.receive(doc, *quantities).as_dict()
 
 
 def get_transfer_for(name: str, unit_field: str):
@@ -51,9 +56,3 @@ def get_transfer_for(name: str, unit_field: str):
 			frappe.PermissionError,
 		)
 	return doc
-
-
-def parse(quantities: str | dict | None) -> dict[str, float]:
-	if not quantities:
-		return {}
-	return json.loads(quantities) if isinstance(quantities, str) else quantities

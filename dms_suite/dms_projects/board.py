@@ -20,6 +20,7 @@ from frappe.utils import getdate, nowdate
 from frappe.utils.nestedset import get_descendants_of
 
 from dms_suite.dms_projects.tasks import OPEN_TASK_STATES
+from dms_suite.validation import date_value
 
 
 class InvalidTaskDatesError(frappe.ValidationError):
@@ -168,7 +169,12 @@ def critical_tasks(tasks: dict, dependencies: dict[str, list[str]]) -> set[str]:
 def move_task(task: str, start, end) -> dict:
 	"""Give a task new planned dates (the board's drag) and return the board again."""
 	doc = frappe.get_doc("Task", task)  # permission: checked by the caller (api.projects.move_task)
-	start, end = getdate(start), getdate(end)
+	start, end = date_value(start, _("Start")), date_value(end, _("End"))
+	if not start or not end:
+		frappe.throw(
+			_("Give task {0} a start and an end date.").format(frappe.bold(doc.subject)),
+			InvalidTaskDatesError,
+		)
 	if end < start:
 		frappe.throw(
 			_("Task {0} cannot end on {1}, before it starts on {2}.").format(

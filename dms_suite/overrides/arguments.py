@@ -6,7 +6,8 @@ Account tree's ``get_children``, ``erpnext.stock.utils.get_stock_balance`` and `
 (another store's stock), ``erpnext.accounts.party.get_party_details`` (another store's customer),
 query reports such as *Sales Analytics* or *Stock Analytics* run with another company in their
 filters. Overriding each would chase them one by one; instead one check runs before every
-whitelisted method that is not dms_suite's own.
+whitelisted method that is not dms_suite's own (dms_suite's own check their arguments themselves; here
+they are only refused a call that lacks a required one, which Python would answer with a TypeError).
 
 It is registered as a Frappe ``auth_hooks`` entry: Frappe calls those once it knows the request's
 user, whether from the session cookie, an API key or OAuth, and before it runs the method. For a
@@ -17,6 +18,7 @@ permissions stay Frappe's business). Otherwise the call is refused with ``frappe
 (HTTP 403) before the method runs. A name that does not exist is left to the method's own error.
 """
 
+import inspect
 import json
 
 import frappe
@@ -51,9 +53,13 @@ class ArgumentOutOfScopeError(frappe.PermissionError):
 
 
 def check_method_arguments() -> None:
-	"""``auth_hooks``: refuse a whitelisted call naming a record outside the user's scope."""
+	"""``auth_hooks``: refuse a whitelisted call naming a record outside the user's scope, and a call
+	of dms_suite's own methods that lacks a required argument."""
 	method = requested_method()
-	if not method or method.startswith("dms_suite.") or get_user_units() is None:
+	if method and method.startswith("dms_suite."):
+		check_required_arguments(method)
+		return
+	if not method or get_user_units() is None:
 		return
 	for doctype, name in named_records(frappe.local.form_dict):
 		if not in_scope(doctype, name):
@@ -61,6 +67,28 @@ def check_method_arguments() -> None:
 				_("{0} {1} is outside your organisation units").format(_(doctype), frappe.bold(name)),
 				ArgumentOutOfScopeError,
 			)
+
+
+def check_required_arguments(method: str) -> None:
+	"""A missing argument is the caller's mistake (HTTP 417 naming it), not a TypeError (HTTP 500)."""
+	try:
+		fn = frappe.get_attr(method)
+	except Exception:
+		return  # not a method: Frappe answers that itself
+	parameters = inspect.signature(getattr(fn, "__wrapped__", fn)).parameters.values()
+	missing = [
+		parameter.name
+		for parameter in parameters
+		if parameter.default is inspect.Parameter.empty
+		and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
+		and frappe.local.form_dict.get(parameter.name) is None
+	]
+	if missing:
+		frappe.throw(
+			_("{0} needs {1}").format(method, ", ".join(missing)),
+			frappe.ValidationError,
+			title=_("Missing Argument"),
+		)
 
 
 def requested_method() -> str | None:
