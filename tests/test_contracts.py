@@ -102,3 +102,13 @@ def test_order_tracking_shows_the_way_to_delivery(approved):
 	_columns, rows = dms_order_tracking.execute({"open_only": 1})
 	assert order.name not in {row.sales_order for row in rows}  # another region's order
 	frappe.set_user("Administrator")
+
+
+@pytest.mark.parametrize("document_type", ["", "NaN", "User"])
+def test_the_api_refuses_a_document_type_it_does_not_make_contracts_for(document_type):
+	from .test_attacks import call
+
+	with pytest.raises(ContractDocumentError):  # not Frappe's AttributeError on a blank doctype (a 500)
+		call(
+			"dms_suite.api.sales.make_contract", document_type=document_type, document_name="x", template="y"
+		)

@@ -296,6 +296,34 @@ def test_retried_receipt_reuses_the_posted_document(stock):
 	assert doc.items[0].received_qty == 2
 
 
+def test_a_resent_receipt_posts_once(stock):
+	"""The same request sent again (its key) returns the first result; a new key is the next receipt."""
+	doc = make_transfer(qty=4)
+	doc.submit()
+	doc = transfer.dispatch(doc)
+	body = {"name": doc.name, "received": json.dumps({ITEM: 1}), "short": json.dumps({ITEM: 1})}
+	first = call("dms_suite.api.transfer.receive", **body, request_key="dt-key-1")
+	again = call("dms_suite.api.transfer.receive", **body, request_key="dt-key-1")
+	assert [row["received_qty"] for row in again["items"]] == [1]
+	assert [row["name"] for row in again["documents"]] == [row["name"] for row in first["documents"]]
+	assert len(posted("Stock Entry", doc.name)) == 3  # dispatch, receipt-1, settlement-1
+	assert (bin_qty(TRANSIT_N), bin_qty(TN2)) == (2, 1)
+	keys = frappe.get_all(
+		"DMS Transfer Document", {"parent": doc.name, "step": ("!=", "dispatch")}, pluck="request_key"
+	)
+	assert keys == ["dt-key-1", "dt-key-1"]
+
+	call(
+		"dms_suite.api.transfer.receive",
+		name=doc.name,
+		received=json.dumps({ITEM: 1}),
+		request_key="dt-key-2",
+	)
+	assert (bin_qty(TRANSIT_N), bin_qty(TN2)) == (1, 2)
+	with pytest.raises(InvalidArgumentError):
+		call("dms_suite.api.transfer.receive", name=doc.name, received="{}", request_key="k" * 141)
+
+
 # --- inter company -----------------------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ def submit_enquiry(
 def make_contract(document_type: str, document_name: str, template: str) -> str:
 	"""A draft Contract for an approved quotation or an order, from a clause template; returns its name."""
 	frappe.has_permission("Contract", "create", throw=True)
+	contracts.check_document_type(document_type)  # before Frappe's check, which needs a doctype
 	frappe.has_permission(document_type, "read", document_name, throw=True)
 	return contracts.make_contract(document_type, document_name, template).name
 

@@ -34,13 +34,18 @@ def receive(
 	received: str | dict,
 	short: str | dict | None = None,
 	damaged: str | dict | None = None,
+	request_key: str | None = None,
 ) -> dict[str, Any]:
+	"""Receive what arrived; ``request_key`` (the client's, one per receipt it means to make) makes a
+	resent request return the first result instead of posting again."""
 	quantities = [
 		validation.quantities(value, label)
 		for value, label in ((received, _("Received")), (short, _("Short")), (damaged, _("Damaged")))
 	]
 	doc = get_transfer_for(name, "target_unit")
-	return transfer.receive(doc, *quantities).as_dict()
+	if request_key is not None and not (0 < len(request_key) <= 140):
+		frappe.throw(_("A request key is 1 to 140 characters"), validation.InvalidArgumentError)
+	return transfer.receive(doc, *quantities, request_key=request_key).as_dict()
 
 
 def get_transfer_for(name: str, unit_field: str):

@@ -56,14 +56,18 @@ def validate_contract(doc, method=None) -> None:
 	)
 
 
-def make_contract(document_type: str, document_name: str, template: str):
-	"""A draft Contract for a quotation or order, its terms rendered from ``template``; the open one
-	already made for the document is returned instead of a second (a double click is harmless)."""
+def check_document_type(document_type: str) -> None:
 	if document_type not in CONTRACT_DOCUMENTS:
 		frappe.throw(
 			_("Contracts are made for {0}").format(", ".join(_(d) for d in CONTRACT_DOCUMENTS)),
 			ContractDocumentError,
 		)
+
+
+def make_contract(document_type: str, document_name: str, template: str):
+	"""A draft Contract for a quotation or order, its terms rendered from ``template``; the open one
+	already made for the document is returned instead of a second (a double click is harmless)."""
+	check_document_type(document_type)
 	source = frappe.get_doc(document_type, document_name)
 	if source.docstatus == 2:
 		frappe.throw(

@@ -377,14 +377,23 @@ def default_expected_arrival(doc):
 # ---------------------------------------------------------------------------------------------
 
 
-def receive(doc, received: dict, short: dict | None = None, damaged: dict | None = None):
+def receive(
+	doc,
+	received: dict,
+	short: dict | None = None,
+	damaged: dict | None = None,
+	request_key: str | None = None,
+):
 	"""Receive part or all of what is in transit; short and damaged quantities are written off.
 
 	Each call is the next receipt (its documents carry ``receipt-<n>`` / ``settlement-<n>``); if a
 	document for that step was already posted (a retry after a failure that left it behind), it is
-	reused instead of posted again.
+	reused instead of posted again. A call carrying the ``request_key`` of one that already posted
+	(the same request sent again) changes nothing and returns the transfer as that call left it.
 	"""
 	doc = lock_transfer(doc)
+	if request_key and any(d.request_key == request_key for d in doc.documents):
+		return doc
 	received, short, damaged = (clean_quantities(q) for q in (received, short or {}, damaged or {}))
 	validate_receipt(doc, received, short, damaged)
 	before = frappe.get_doc(doc.as_dict())
@@ -392,14 +401,14 @@ def receive(doc, received: dict, short: dict | None = None, damaged: dict | None
 	number = 1 + len({d.step.split("-")[-1] for d in doc.documents if d.purpose in ("Receipt", "Settlement")})
 	if received:
 		for doctype, name in post_receipt(doc, received, f"receipt-{number}"):
-			record(doc, "Receipt", doctype, name, f"receipt-{number}")
+			record(doc, "Receipt", doctype, name, f"receipt-{number}", request_key)
 	written_off = {item: short.get(item, 0) + damaged.get(item, 0) for item in set(short) | set(damaged)}
 	if written_off:
 		step = f"settlement-{number}"
 		entry = find_posted("Stock Entry", doc.name, step) or make_settlement_entry(
 			doc, written_off, short, damaged, step
 		)
-		record(doc, "Settlement", "Stock Entry", entry, step)
+		record(doc, "Settlement", "Stock Entry", entry, step, request_key)
 
 	for row in doc.items:
 		row.received_qty = flt(row.received_qty) + received.get(row.item_code, 0)
@@ -615,7 +624,9 @@ def as_system():
 		frappe.local.user_perms = None
 
 
-def record(doc, purpose: str, doctype: str, document_name: str, step: str) -> None:
+def record(
+	doc, purpose: str, doctype: str, document_name: str, step: str, request_key: str | None = None
+) -> None:
 	if any(d.document_type == doctype and d.document_name == document_name for d in doc.documents):
 		return
 	doc.append(
@@ -627,6 +638,7 @@ def record(doc, purpose: str, doctype: str, document_name: str, step: str) -> No
 			"company": frappe.db.get_value(doctype, document_name, "company"),
 			"step": step,
 			"posted_on": now_datetime(),
+			"request_key": request_key,
 		},
 	)
 

@@ -91,6 +91,8 @@ function dispatch_dialog(frm) {
 }
 
 function receive_dialog(frm) {
+	// one key per receipt meant: a double click or a resent request posts it once
+	const request_key = frappe.utils.get_random(20);
 	const rows = frm.doc.items
 		.map((row) => ({
 			item_code: row.item_code,
@@ -169,6 +171,7 @@ function receive_dialog(frm) {
 					received: JSON.stringify(pick("received_qty")),
 					short: JSON.stringify(pick("short_qty")),
 					damaged: JSON.stringify(pick("damaged_qty")),
+					request_key,
 				},
 				__("Posting the receipt…"),
 			);
