@@ -27,10 +27,13 @@ class InvalidArgumentError(frappe.ValidationError):
 
 
 def check_numbers(doc, method=None) -> None:
+	fields_of: dict[str, list] = {}  # number fields per doctype, read from the meta once per save
 	for record in (doc, *doc.get_all_children()):
-		for df in record.meta.fields:
-			limit = NUMBER_FIELDTYPES.get(df.fieldtype)
-			value = record.get(df.fieldname) if limit else None
+		if record.doctype not in fields_of:
+			fields_of[record.doctype] = [df for df in record.meta.fields if df.fieldtype in NUMBER_FIELDTYPES]
+		for df in fields_of[record.doctype]:
+			limit = NUMBER_FIELDTYPES[df.fieldtype]
+			value = record.get(df.fieldname)
 			if value is None or value == "":
 				continue
 			number = _as_float(value)

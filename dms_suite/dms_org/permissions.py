@@ -32,12 +32,15 @@ def rules() -> list[Rule]:
 
 def org_unit_allows(doc, ptype: str | None, user: str, units: frozenset[str]) -> bool:
 	parent = doc.get("parent_dms_org_unit") or ""
-	if doc.is_new() or not frappe.db.exists("DMS Org Unit", doc.name):
+	stored = (
+		None
+		if doc.is_new()
+		else frappe.db.get_value("DMS Org Unit", doc.name, ["name", "parent_dms_org_unit"])
+	)
+	if not stored:  # a new unit is placed by its parent
 		return parent in units
 	if doc.name not in units:
 		return False
-	if ptype in WRITE_PTYPES:
-		stored_parent = frappe.db.get_value("DMS Org Unit", doc.name, "parent_dms_org_unit") or ""
-		if parent != stored_parent:
-			return parent in units
+	if ptype in WRITE_PTYPES and parent != (stored[1] or ""):  # a move needs the new parent too
+		return parent in units
 	return True

@@ -96,7 +96,7 @@ def prepare_request(doc) -> None:
 def pending_request(unit: str | None, lookup_type: str, key: str) -> str | None:
 	"""The store's pending request for this key. Locks the store's unit row first (until the
 	transaction ends), so that two identical requests at once make one: the second waits, then
-	reads the first (a locking read sees what was committed since the transaction began)."""
+	reads the first (a locking read sees the latest committed rows, not the transaction's snapshot)."""
 	if not unit:
 		return None
 	frappe.db.get_value("DMS Org Unit", unit, "name", for_update=True)
@@ -273,7 +273,7 @@ def record_decision(doc) -> None:
 
 def expire_requests() -> int:
 	"""Daily: close every request not granted ``EXPIRY_DAYS`` after it was made, and its ToDos.
-	Two statements, however many requests."""
+	One read and two updates, however many requests."""
 	due = {"status": "Pending", "closes_on": ("<=", today())}
 	names = frappe.get_all(DOCTYPE, filters=due, pluck="name")
 	if not names:

@@ -34,7 +34,8 @@ def rules() -> list[Rule]:
 	]
 
 
-def customer_condition(user: str, units: frozenset[str], table: str = "`tabCustomer`") -> str:
+def customer_condition(user: str, units: frozenset[str]) -> str:
+	table = "`tabCustomer`"
 	if not units:
 		return "1=0"
 	values = ", ".join(frappe.db.escape(unit) for unit in sorted(units))
