@@ -267,3 +267,19 @@ def test_asking_is_limited_per_user(south_customer, people, monkeypatch):
 	with pytest.raises(frappe.RateLimitExceededError):
 		ask(people.asker, value="+8613955500003")
 	assert frappe.db.count("DMS Customer Access Request", {"owner": people.asker}) == 2
+
+
+def test_a_store_asks_only_for_itself(south_customer, people):
+	frappe.set_user(people.asker)
+	try:
+		with pytest.raises(frappe.PermissionError, match="outside your org units"):
+			call(
+				"dms_suite.api.sales.request_customer_access",
+				lookup_type="Phone",
+				lookup_value=PHONE,
+				reason="as another store",
+				requesting_unit="TS1",
+			)
+	finally:
+		frappe.set_user("Administrator")
+	assert not frappe.db.exists("DMS Customer Access Request", {"owner": people.asker})

@@ -80,6 +80,7 @@ def prepare_request(doc) -> None:
 
 	doc.requesting_unit = doc.requesting_unit or default_owning_unit(frappe.session.user)
 	doc.lookup_value = normalised_lookup(doc.lookup_type, doc.lookup_value)
+	check_requesting_unit(doc.requesting_unit)
 	if pending := pending_request(doc.requesting_unit, doc.lookup_type, doc.lookup_value):
 		frappe.throw(
 			_("Request {0} for this phone or VIN is pending").format(frappe.bold(pending)),
@@ -108,13 +109,16 @@ def pending_request(unit: str | None, lookup_type: str, key: str) -> str | None:
 	)
 
 
-def validate_request(doc) -> None:
+def check_requesting_unit(unit: str | None) -> None:
+	"""The asking store is one of the user's: checked before its row is locked."""
 	units = get_user_units()
-	if doc.is_new() and units is not None and doc.requesting_unit not in units:
+	if units is not None and unit not in units:
 		frappe.throw(
-			_("Store {0} is outside your org units").format(frappe.bold(doc.requesting_unit)),
-			frappe.PermissionError,
+			_("Store {0} is outside your org units").format(frappe.bold(unit)), frappe.PermissionError
 		)
+
+
+def validate_request(doc) -> None:
 	if not (doc.reason or "").strip():
 		frappe.throw(_("Say why the store needs this customer"), frappe.MandatoryError)
 
@@ -181,6 +185,7 @@ def request_access(lookup_type: str, lookup_value: str, reason: str, requesting_
 	from dms_suite.dms_sales.customers import default_owning_unit
 
 	unit = requesting_unit or default_owning_unit(frappe.session.user)
+	check_requesting_unit(unit)
 	if pending := pending_request(unit, lookup_type, key):  # a retry or a double click: no second ToDo
 		return {"request": pending, "message": answer()}
 	doc = frappe.get_doc(
